@@ -1,0 +1,82 @@
+"""Cleaning text and URLs that arrive from feeds: untrusted, often broken.
+
+Pure functions, no database: the parser calls them on every string it keeps.
+"""
+
+import html
+import re
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+import ftfy
+from django.utils.html import strip_tags
+
+_WHITESPACE = re.compile(r"\s+")
+_BLOCK_TAGS = re.compile(r"<\s*(br|/p|/div|/li|/h[1-6])\b[^>]*>", re.IGNORECASE)
+_TRACKING_PARAMETER = re.compile(
+    r"^(utm_[a-z]+|fbclid|gclid|dclid|msclkid|mc_cid|mc_eid|igshid|_ga|_hsenc|_hsmi|ref_src|cmpid)$",
+    re.IGNORECASE,
+)
+# Keep curly quotes and leave HTML entities to us: ftfy only repairs the encoding.
+_FTFY = ftfy.TextFixerConfig(uncurl_quotes=False, unescape_html=False, fix_line_breaks=True)
+
+
+class InvalidURL(ValueError):
+    pass
+
+
+def repair(text: str) -> str:
+    """Repair mojibake ("Commissionerâ€™s" → "Commissioner’s"); plain ASCII cannot be mojibake."""
+    return text if text.isascii() else ftfy.fix_text(text, _FTFY)
+
+
+def html_to_text(text: str) -> str:
+    """HTML that slipped into a plain-text field becomes the text a reader would have seen."""
+    if "<" in text:
+        text = strip_tags(_BLOCK_TAGS.sub("\n", text))
+    if "&" in text:
+        text = html.unescape(text)
+    return text
+
+
+def clean_line(value: object) -> str:
+    """A single-line text field: repaired, de-HTML-ed, whitespace collapsed."""
+    if value is None:
+        return ""
+    text = repair(html_to_text(str(value)))
+    return _WHITESPACE.sub(" ", text).strip()
+
+
+def clean_paragraphs(lines: list[str]) -> list[str]:
+    return [line for line in (clean_line(line) for line in lines) if line]
+
+
+def canonical_url(url: str) -> str:
+    """The form of a URL by which the same story is recognised, however a feed spelt it.
+
+    Scheme and host are lower-cased, default ports, fragments, tracking parameters (utm_*, fbclid…)
+    and a trailing slash are dropped. Only http(s) URLs with a host are accepted.
+    """
+    try:
+        parts = urlsplit(url.strip())
+        port = parts.port
+    except ValueError as error:
+        raise InvalidURL(f"{url!r} is not a valid URL ({error})") from None
+    scheme = parts.scheme.lower()
+    host = (parts.hostname or "").rstrip(".")
+    if scheme not in {"http", "https"} or not host:
+        raise InvalidURL(f"{url!r} is not an http(s) URL")
+    netloc = host if port in (None, 80 if scheme == "http" else 443) else f"{host}:{port}"
+    path = parts.path.rstrip("/") or "/"
+    query = urlencode(
+        [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not _TRACKING_PARAMETER.match(k)]
+    )
+    return urlunsplit((scheme, netloc, path, query, ""))
+
+
+def domain_of(value: str) -> str:
+    """A provider's domain as we key it: lower case, without "www." or a trailing dot."""
+    value = value.strip().lower()
+    if "//" in value:
+        value = urlsplit(value).hostname or ""
+    value = value.split("/")[0].rstrip(".")
+    return value.removeprefix("www.")

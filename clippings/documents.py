@@ -1,0 +1,419 @@
+"""Reading source documents into plain data, without touching the database.
+
+Two formats arrive: a *clipping* (YAML front matter between `---` lines) and a plain-text *press
+release*. `read_document` tells them apart and returns a `Clipping` or a `PressReleaseText`, or
+raises `DocumentError` naming what is wrong and, where known, the line.
+"""
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from typing import Any
+
+import yaml
+from django.utils.dateparse import parse_date, parse_datetime
+
+from .cleaning import InvalidURL, canonical_url, clean_line, clean_paragraphs, domain_of
+
+MAX_DOCUMENT_BYTES = 5 * 1024 * 1024
+
+
+class DocumentError(ValueError):
+    def __init__(self, message: str, line: int | None = None):
+        super().__init__(message)
+        self.message = message
+        self.line = line
+
+    def __str__(self):
+        return f"line {self.line}: {self.message}" if self.line else self.message
+
+
+class _Loader(yaml.CSafeLoader if hasattr(yaml, "CSafeLoader") else yaml.SafeLoader):
+    """The fast C loader, but timestamps stay strings: we parse them ourselves, with clear errors,
+    and the document is kept as JSON exactly as written."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+@dataclass(frozen=True)
+class ProviderData:
+    name: str
+    domain: str
+
+
+@dataclass(frozen=True)
+class ImageData:
+    url: str
+    width: int | None
+    height: int | None
+    cached_at_source: bool
+
+
+@dataclass
+class RelatedData:
+    url: str
+    web_url: str
+    title: str
+    excerpt: str
+    published_at: datetime | None
+    provider: ProviderData | None
+    kind: str
+    quality: int | None
+    amp_url: str
+    cdn_amp_url: str
+    images: list[ImageData]
+    raw: dict[str, Any]
+
+
+@dataclass
+class Clipping:
+    url: str
+    web_url: str
+    original_url: str
+    amp_url: str
+    cdn_amp_url: str
+    title: str
+    excerpt: str
+    published_at: datetime | None
+    category: str
+    kind: str
+    quality: int | None
+    heat: int | None
+    source_published: bool
+    provider: ProviderData
+    topics: list[str]
+    images: list[ImageData]
+    related: list[RelatedData]
+    secured: str
+    raw: dict[str, Any]
+
+    def source_values(self, provider_pk: int) -> dict[str, Any]:
+        """The values an import writes onto an Article (see ARTICLE_SOURCE_FIELDS)."""
+        return {
+            "title": self.title, "excerpt": self.excerpt, "published_at": self.published_at,
+            "category": self.category, "kind": self.kind, "quality": self.quality, "heat": self.heat,
+            "web_url": self.web_url, "original_url": self.original_url, "amp_url": self.amp_url,
+            "cdn_amp_url": self.cdn_amp_url, "provider": provider_pk,
+            "source_published": self.source_published, "topics": sorted(self.topics),
+        }
+
+
+@dataclass
+class PressReleaseText:
+    title: str
+    dateline: str
+    body: str
+    quotes: list[dict[str, str]]
+    organization: str
+    copyright_year: int | None
+    image_caption: str
+    tagline: str
+    date: date | None
+    raw: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def title_key(self) -> str:
+        return self.title.casefold()
+
+    def source_values(self) -> dict[str, Any]:
+        return {
+            "title": self.title, "dateline": self.dateline, "body": self.body,
+            "organization": self.organization, "copyright_year": self.copyright_year,
+            "image_caption": self.image_caption, "tagline": self.tagline,
+            "date": self.date.isoformat() if self.date else None,
+        }
+
+
+def content_hash(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def read_document(data: bytes) -> Clipping | PressReleaseText:
+    return parse_text(decode(data))
+
+
+def decode(data: bytes) -> str:
+    if not data.strip():
+        raise DocumentError("the file is empty")
+    if len(data) > MAX_DOCUMENT_BYTES:
+        raise DocumentError(
+            f"the file is {len(data) / 1048576:.1f} MB; documents over "
+            f"{MAX_DOCUMENT_BYTES // 1048576} MB are refused"
+        )
+    if b"\x00" in data[:8192]:
+        raise DocumentError("this is a binary file, not a text document")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        raise DocumentError(
+            f"byte 0x{data[error.start]:02x} at offset {error.start} is not UTF-8; "
+            "re-encode the file as UTF-8", line
+        ) from None
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def parse_text(text: str) -> Clipping | PressReleaseText:
+    if text.lstrip("\ufeff").startswith("---"):
+        return parse_clipping(text)
+    return parse_press_release(text)
+
+
+# Clippings ------------------------------------------------------------------------------------
+
+_CLOSING_FENCE = re.compile(r"^---[ \t]*$", re.MULTILINE)
+
+
+def split_front_matter(text: str) -> str:
+    first_newline = text.find("\n")
+    if first_newline == -1 or text[:first_newline].strip() != "---":
+        raise DocumentError("the front matter must start with a line of its own: ---", 1)
+    closing = _CLOSING_FENCE.search(text, first_newline + 1)
+    if closing is None:
+        raise DocumentError("the front matter is not closed: no line --- after the opening one", 1)
+    return text[first_newline + 1 : closing.start()]
+
+
+def load_front_matter(text: str) -> dict[str, Any]:
+    front = split_front_matter(text)
+    try:
+        data = yaml.load(front, Loader=_Loader)  # noqa: S506 - a safe loader
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        problem = getattr(error, "problem", None) or str(error)
+        # +2: the opening --- is line 1, and the mark counts from 0.
+        raise DocumentError(f"invalid YAML: {problem}", mark.line + 2 if mark else None) from None
+    if not isinstance(data, dict):
+        raise DocumentError("the front matter is not a set of `key: value` lines", 2)
+    return data
+
+
+class _Fields:
+    """Typed access to a document's keys; every error names the key and its line."""
+
+    def __init__(self, data: dict[str, Any], text: str, prefix: str = ""):
+        self.data = data
+        self.text = text
+        self.prefix = prefix
+
+    def error(self, key: str, message: str) -> DocumentError:
+        match = re.search(rf"^\s*-?\s*{re.escape(key)}\s*:", self.text, re.MULTILINE)
+        line = self.text.count("\n", 0, match.start()) + 1 if match else None
+        return DocumentError(f"{self.prefix}{key}: {message}", line)
+
+    def text_field(self, key: str, required: bool = False) -> str:
+        value = self.data.get(key)
+        if isinstance(value, (dict, list)):
+            raise self.error(key, f"expected text, got a {type(value).__name__}")
+        cleaned = clean_line(value)
+        if required and not cleaned:
+            raise self.error(key, "is missing or empty") if key in self.data else DocumentError(
+                f"{self.prefix}{key} is missing"
+            )
+        return cleaned
+
+    def integer(self, key: str) -> int | None:
+        value = self.data.get(key)
+        if value is None or value == "":
+            return None
+        if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+            raise self.error(key, f"expected a whole number, got {value!r}")
+        try:
+            number = float(value)
+        except ValueError:
+            raise self.error(key, f"expected a whole number, got {value!r}") from None
+        if not number.is_integer() or abs(number) > 2**31 - 1:
+            raise self.error(key, f"expected a whole number, got {value!r}")
+        return int(number)
+
+    def boolean(self, key: str) -> bool:
+        value = self.data.get(key, False)
+        if isinstance(value, bool):
+            return value
+        if isinstance(value, str) and value.strip().lower() in {"true", "yes", "1", "false", "no", "0", ""}:
+            return value.strip().lower() in {"true", "yes", "1"}
+        raise self.error(key, f"expected true or false, got {value!r}")
+
+    def moment(self, key: str) -> datetime | None:
+        value = self.data.get(key)
+        if value is None or value == "":
+            return None
+        try:
+            parsed = parse_datetime(str(value))
+            if parsed is None and (day := parse_date(str(value))) is not None:
+                parsed = datetime(day.year, day.month, day.day)
+        except ValueError as error:
+            raise self.error(key, f"{value!r} is not a real date ({error})") from None
+        if parsed is None:
+            raise self.error(key, f"{value!r} is not a date and time like 2023-10-12T11:00:00Z")
+        return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+    def url(self, key: str) -> str:
+        value = self.text_field(key)
+        if value:
+            try:
+                canonical_url(value)
+            except InvalidURL as error:
+                raise self.error(key, str(error)) from None
+        return value
+
+    def listing(self, key: str) -> list:
+        value = self.data.get(key)
+        if value is None:
+            return []
+        if isinstance(value, list):
+            return value
+        if isinstance(value, (str, dict)):
+            return [value]
+        raise self.error(key, f"expected a list, got {value!r}")
+
+
+def _provider(fields: _Fields, fallback_url: str) -> ProviderData:
+    raw = fields.data.get("provider")
+    if raw is not None and not isinstance(raw, dict):
+        raw = {"name": raw}
+    raw = raw or {}
+    inner = _Fields(raw, fields.text, fields.prefix + "provider.")
+    domain = domain_of(inner.text_field("domain") or fallback_url)
+    if not domain:
+        raise fields.error("provider", "has no domain, and none can be taken from the URL")
+    return ProviderData(name=inner.text_field("name") or domain, domain=domain)
+
+
+def _images(fields: _Fields) -> list[ImageData]:
+    images = []
+    for index, raw in enumerate(fields.listing("images")):
+        if isinstance(raw, str):
+            raw = {"url": raw}
+        if not isinstance(raw, dict):
+            raise fields.error("images", f"entry {index + 1} is not an image")
+        image = _Fields(raw, fields.text, f"{fields.prefix}images[{index}].")
+        url = image.url("url")
+        if url:
+            images.append(
+                ImageData(url, image.integer("width"), image.integer("height"), image.boolean("isCached"))
+            )
+    return images
+
+
+def _primary_url(fields: _Fields) -> tuple[str, str, str]:
+    web_url = fields.url("webUrl")
+    original_url = fields.url("originalUrl")
+    if not (web_url or original_url):
+        raise DocumentError(f"{fields.prefix}webUrl and originalUrl are both missing: the story has no URL")
+    return canonical_url(web_url or original_url), web_url, original_url
+
+
+def _related(fields: _Fields) -> list[RelatedData]:
+    related, seen = [], set()
+    for index, raw in enumerate(fields.listing("related")):
+        if not isinstance(raw, dict):
+            raise fields.error("related", f"entry {index + 1} is not a story")
+        entry = _Fields(raw, fields.text, f"related[{index}].")
+        url, web_url, original_url = _primary_url(entry)
+        if url in seen:
+            continue
+        seen.add(url)
+        related.append(
+            RelatedData(
+                url=url, web_url=web_url or original_url, title=entry.text_field("title") or url,
+                excerpt=entry.text_field("excerpt"), published_at=entry.moment("publishedDateTime"),
+                provider=_provider(entry, url) if raw.get("provider") or url else None,
+                kind=entry.text_field("type"), quality=entry.integer("quality"),
+                amp_url=entry.url("ampWebUrl"), cdn_amp_url=entry.url("cdnAmpWebUrl"),
+                images=_images(entry), raw=raw,
+            )
+        )
+    return related
+
+
+def _topics(fields: _Fields) -> list[str]:
+    topics, seen = [], set()
+    for raw in fields.listing("topics"):
+        if isinstance(raw, (dict, list)):
+            raise fields.error("topics", f"expected topic names, got {raw!r}")
+        name = clean_line(raw)[:100]
+        if name and name.lower() not in seen:
+            seen.add(name.lower())
+            topics.append(name)
+    return topics
+
+
+def parse_clipping(text: str) -> Clipping:
+    data = load_front_matter(text)
+    fields = _Fields(data, text)
+    url, web_url, original_url = _primary_url(fields)
+    secured = data.get("secured")
+    return Clipping(
+        url=url, web_url=web_url, original_url=original_url,
+        amp_url=fields.url("ampWebUrl"), cdn_amp_url=fields.url("cdnAmpWebUrl"),
+        title=fields.text_field("title", required=True)[:500], excerpt=fields.text_field("excerpt"),
+        published_at=fields.moment("publishedDateTime"), category=fields.text_field("category")[:50],
+        kind=fields.text_field("type")[:50], quality=fields.integer("quality"), heat=fields.integer("heat"),
+        source_published=fields.boolean("published"), provider=_provider(fields, url),
+        topics=_topics(fields), images=_images(fields), related=_related(fields),
+        secured="" if secured is None else str(secured), raw=data,
+    )
+
+
+# Press releases -------------------------------------------------------------------------------
+
+_NAVIGATION = re.compile(r"^(back to (all )?press releases?|home\s*[›>/]|share( this)?:?$)", re.IGNORECASE)
+_DATELINE = re.compile(r"^(?P<place>[A-Z][A-Z .,'’]{1,60}?)\s*(?:\([^)]*\))?\s*[-–—]+\s*(?P<rest>\S.*)$")
+_COPYRIGHT = re.compile(r"^(?:©|\(c\)|copyright)\s*(?P<year>\d{4})?\s*(?P<holder>.*)$", re.IGNORECASE)
+_QUOTE = re.compile(
+    r"^[“\"](?P<text>[^”\"]+)[”\"],?\s+said\s+(?P<speaker>[^,.]+?)(?:,\s*(?P<role>[^.“\"]+))?\."
+    r"(?:\s*[“\"](?P<more>[^”\"]+)[”\"])?"
+)
+
+
+def _quote(paragraph: str) -> dict[str, str] | None:
+    match = _QUOTE.match(paragraph)
+    if match is None:
+        return None
+    # “First sentence,” said X. “More.” reads as one quote: “First sentence. More.”
+    first = match["text"].strip()
+    first = first[:-1] + "." if first.endswith(",") else first
+    text = " ".join(part for part in (first, match["more"]) if part)
+    return {"text": text, "speaker": match["speaker"].strip(), "role": (match["role"] or "").strip()}
+
+
+def parse_press_release(text: str) -> PressReleaseText:
+    lines = [line.strip() for line in text.split("\n")]
+    lines = [line for line in lines if not _NAVIGATION.match(line)]
+    # The footer: a copyright line (its holder may wrap onto the next lines), and the tagline above it.
+    copyright_year, organization, tagline = None, "", ""
+    for index, line in enumerate(lines):
+        if match := _COPYRIGHT.match(line):
+            copyright_year = int(match["year"]) if match["year"] else None
+            organization = clean_line(" ".join([match["holder"], *lines[index + 1 :]]))
+            lines = lines[:index]
+            break
+    content = clean_paragraphs(lines)
+    if len(content) < 2:
+        raise DocumentError("not a clipping (no --- front matter) and too short to be a press release")
+    title, *rest = content
+    dateline_at = next((i for i, line in enumerate(rest) if _DATELINE.match(line)), None)
+    image_caption, dateline = "", ""
+    if dateline_at is not None:
+        # A short line with no closing punctuation just before the dateline is the photo caption.
+        if dateline_at == 1 and len(rest[0]) < 120 and not rest[0].endswith((".", "”", '"')):
+            image_caption = rest[0]
+        match = _DATELINE.match(rest[dateline_at])
+        dateline = match["place"].strip(" ,")
+        rest = [match["rest"], *rest[dateline_at + 1 :]]
+    if organization and rest and len(rest[-1]) < 160 and not rest[-1].startswith(("“", '"')):
+        tagline = rest.pop()
+    if not rest:
+        raise DocumentError("the press release has a title but no body")
+    quotes = [quote for paragraph in rest if (quote := _quote(paragraph))]
+    return PressReleaseText(
+        title=title[:500], dateline=dateline[:200], body="\n\n".join(rest), quotes=quotes,
+        organization=organization[:200], copyright_year=copyright_year, image_caption=image_caption[:500],
+        tagline=tagline[:500], date=None, raw={"format": "press release text", "text": text},
+    )

@@ -1,0 +1,370 @@
+"""Writing source documents to the database, losing nothing and overwriting no editor.
+
+Documents are read and parsed without the database (`documents.py`); valid ones are written in
+batches, one transaction each, under a lock so that two imports at once neither duplicate nor
+fail. Should a batch fail to save, its documents are saved again one transaction each, so that
+only the bad document is reported and nothing of it is written.
+"""
+
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.db import transaction
+from django.db.models import OuterRef, Q, Subquery
+from django.utils import timezone
+from django.utils.text import slugify
+
+from .documents import Clipping, DocumentError, PressReleaseText, ProviderData, content_hash, read_document
+from .locks import hold_lock
+from .models import Article, Image, ImportRun, PressRelease, Provider, RelatedLink, Topic
+
+CREATED, UPDATED, UNCHANGED, FAILED = "created", "updated", "unchanged", "failed"
+ARTICLE, PRESS_RELEASE, PROVIDER, TOPIC = "articles", "press releases", "providers", "topics"
+IMPORT_LOCK = "newsroom.import"
+_ARTICLE_ATTNAMES = {
+    name: Article._meta.get_field(name).attname
+    for name in ("title", "excerpt", "published_at", "category", "kind", "quality", "heat", "web_url",
+                 "original_url", "amp_url", "cdn_amp_url", "provider", "source_published")
+}
+_RELATED_LINK_FIELDS = ["position", "web_url", "title", "excerpt", "published_at", "kind", "quality", "amp_url",
+                        "cdn_amp_url", "source_data", "provider_id", "target_id"]
+_PROVENANCE = ["source_name", "source_hash", "last_imported_at", "source_data", "secured",
+               "source_values", "upstream_changes", "updated_at"]
+
+
+@dataclass
+class Failure:
+    source: str
+    message: str
+    line: int | None = None
+
+    def __str__(self):
+        return f"{self.source}:{self.line}: {self.message}" if self.line else f"{self.source}: {self.message}"
+
+
+@dataclass
+class ImportReport:
+    counts: dict[str, Counter] = field(default_factory=lambda: defaultdict(Counter))
+    failures: list[Failure] = field(default_factory=list)
+
+    def add(self, kind: str, outcome: str, number: int = 1) -> None:
+        if number:
+            self.counts[kind][outcome] += number
+
+    def fail(self, failure: Failure, kind: str = "documents") -> None:
+        self.failures.append(failure)
+        self.add(kind, FAILED)
+
+    @property
+    def ok(self) -> bool:
+        return not self.failures
+
+
+@dataclass
+class SourceFile:
+    name: str
+    data: bytes = b""
+    hash: str = ""
+    error: DocumentError | None = None
+
+
+def iter_document_paths(paths: Iterable[str | Path]) -> Iterator[Path]:
+    """The files named, and every file below the directories named, in a stable order."""
+    for path in map(Path, paths):
+        if path.is_dir():
+            yield from sorted(
+                p for p in path.rglob("*")
+                if p.is_file() and not any(part.startswith(".") for part in p.relative_to(path).parts)
+            )
+        else:
+            yield path
+
+
+def read_source(path: Path) -> SourceFile:
+    name = str(path)
+    try:
+        size = path.stat().st_size
+        if size > 5 * 1024 * 1024:  # refuse before reading it all into memory
+            return SourceFile(name, error=DocumentError(
+                f"the file is {size / 1048576:.1f} MB; documents over 5 MB are refused"))
+        data = path.read_bytes()
+    except OSError as error:
+        return SourceFile(name, error=DocumentError(f"cannot be read: {error.strerror or error}"))
+    return SourceFile(name, data, content_hash(data))
+
+
+class Importer:
+    def __init__(self, *, dry_run: bool = False, batch_size: int = 500,
+                 progress: Callable[[int], None] | None = None):
+        self.dry_run = dry_run
+        self.batch_size = batch_size
+        self.progress = progress or (lambda done: None)
+        self.report = ImportReport()
+
+    def import_paths(self, paths: Iterable[str | Path]) -> ImportReport:
+        started = timezone.now()
+        batch: list[Path] = []
+        for path in iter_document_paths(paths):
+            batch.append(path)
+            if len(batch) >= self.batch_size:
+                self.import_batch(batch)
+                batch = []
+        if batch:
+            self.import_batch(batch)
+        if not self.dry_run:
+            ImportRun.objects.create(
+                started_at=started, finished_at=timezone.now(), paths=[str(p) for p in paths],
+                counts={kind: dict(counter) for kind, counter in self.report.counts.items()},
+                failures=[{"file": f.source, "line": f.line, "message": f.message}
+                          for f in self.report.failures][:1000],
+            )
+        return self.report
+
+    def import_batch(self, paths: list[Path]) -> None:
+        files = [read_source(path) for path in paths]
+        known = self._known_hashes([f.hash for f in files if f.hash])
+        clippings: list[tuple[SourceFile, Clipping]] = []
+        releases: list[tuple[SourceFile, PressReleaseText]] = []
+        for source in files:
+            if source.error is None and source.hash in known:
+                self.report.add(known[source.hash], UNCHANGED)
+                continue
+            try:
+                if source.error:
+                    raise source.error
+                document = read_document(source.data)
+            except DocumentError as error:
+                self.report.fail(Failure(source.name, error.message, error.line))
+                continue
+            known[source.hash] = ARTICLE if isinstance(document, Clipping) else PRESS_RELEASE
+            (clippings if isinstance(document, Clipping) else releases).append((source, document))
+        for group in _rounds(clippings):
+            self._write(group, self._save_clippings)
+        for item in releases:
+            self._write([item], self._save_press_release)
+        self.progress(len(paths))
+
+    def _known_hashes(self, hashes: list[str]) -> dict[str, str]:
+        """Documents imported before, byte for byte: unchanged, so not even parsed again."""
+        known = dict.fromkeys(Article.objects.filter(source_hash__in=hashes).values_list("source_hash", flat=True),
+                              ARTICLE)
+        known.update(dict.fromkeys(
+            PressRelease.objects.filter(source_hash__in=hashes).values_list("source_hash", flat=True),
+            PRESS_RELEASE))
+        return known
+
+    def _write(self, items: list, save: Callable[[list], ImportReport]) -> None:
+        try:
+            self._merge(self._in_transaction(save, items))
+        except Exception as error:  # noqa: BLE001 - whatever went wrong, find the document at fault
+            if len(items) > 1:
+                for item in items:
+                    self._write([item], save)
+                return
+            source, document = items[0]
+            kind = ARTICLE if isinstance(document, Clipping) else PRESS_RELEASE
+            self.report.fail(Failure(source.name, f"could not be saved ({type(error).__name__}: {error})"), kind)
+
+    def _in_transaction(self, save, items) -> ImportReport:
+        with transaction.atomic():
+            hold_lock(IMPORT_LOCK)
+            outcome = save(items)
+            if self.dry_run:
+                transaction.set_rollback(True)
+        return outcome
+
+    def _merge(self, outcome: ImportReport) -> None:
+        for kind, counter in outcome.counts.items():
+            self.report.counts[kind].update(counter)
+
+    # Clippings ------------------------------------------------------------------------------
+
+    def _save_clippings(self, items: list[tuple[SourceFile, Clipping]]) -> ImportReport:
+        outcome = ImportReport()
+        now = timezone.now()
+        providers = ensure_providers(
+            [doc.provider for _, doc in items]
+            + [link.provider for _, doc in items for link in doc.related if link.provider], outcome)
+        topics = ensure_topics({name for _, doc in items for name in doc.topics}, outcome)
+        existing = {a.url: a for a in Article.objects.filter(url__in=[doc.url for _, doc in items])
+                    .prefetch_related("topics")}
+        created: list[tuple[Article, Clipping]] = []
+        updated: list[tuple[Article, Clipping, bool]] = []
+        for source, doc in items:
+            article = existing.get(doc.url)
+            if article is not None and article.source_hash == source.hash:
+                outcome.add(ARTICLE, UNCHANGED)
+                continue
+            if article is None:
+                article = Article(url=doc.url, slug=slugify(doc.title)[:200] or "article", first_imported_at=now)
+            to_apply = article.take_source_values(doc.source_values(providers[doc.provider.domain].pk))
+            changed = False
+            for name, value in to_apply.items():
+                if name != "topics" and getattr(article, _ARTICLE_ATTNAMES[name]) != value:
+                    setattr(article, _ARTICLE_ATTNAMES[name], value)
+                    changed = True
+            topics_changed = "topics" in to_apply and (
+                article.pk is None or sorted(t.name for t in article.topics.all()) != sorted(doc.topics))
+            article.source_name, article.source_hash = source.name[:500], source.hash
+            article.last_imported_at = article.updated_at = now
+            article.source_data, article.secured = doc.raw, doc.secured
+            if article.pk is None:
+                created.append((article, doc))
+            else:
+                updated.append((article, doc, topics_changed))
+                outcome.add(ARTICLE, UPDATED if changed or topics_changed else UNCHANGED)
+        Article.objects.bulk_create([article for article, _ in created])
+        outcome.add(ARTICLE, CREATED, len(created))
+        if updated:
+            Article.objects.bulk_update([a for a, _, _ in updated], [*_ARTICLE_ATTNAMES.values(), *_PROVENANCE])
+        retagged = [(a, doc) for a, doc, topics_changed in updated if topics_changed]
+        Article.topics.through.objects.filter(article__in=[a for a, _ in retagged]).delete()
+        Article.topics.through.objects.bulk_create([
+            Article.topics.through(article_id=article.pk, topic_id=topics[name.lower()].pk)
+            for article, doc in [*created, *retagged] for name in doc.topics
+        ])
+        save_images([(a, doc.images) for a, doc in created], [(a, doc.images) for a, doc, _ in updated])
+        save_related_links([*created, *((a, doc) for a, doc, _ in updated)], providers)
+        link_related_coverage([article.url for article, _ in created])
+        return outcome
+
+    # Press releases -------------------------------------------------------------------------
+
+    def _save_press_release(self, items: list[tuple[SourceFile, PressReleaseText]]) -> ImportReport:
+        (source, doc), = items
+        outcome = ImportReport()
+        now = timezone.now()
+        release = PressRelease.objects.filter(title_key=doc.title_key).first()
+        if release is not None and release.source_hash == source.hash:
+            outcome.add(PRESS_RELEASE, UNCHANGED)
+            return outcome
+        is_new = release is None
+        if is_new:
+            release = PressRelease(title_key=doc.title_key, slug=unique_slug(PressRelease, doc.title),
+                                   first_imported_at=now)
+        before = {name: release.current_source_json(name) for name in doc.source_values()}
+        for name, value in release.take_source_values(doc.source_values()).items():
+            release.set_source_json(name, value)
+        changed = before != {name: release.current_source_json(name) for name in doc.source_values()}
+        release.quotes = doc.quotes
+        release.source_name, release.source_hash, release.last_imported_at = source.name[:500], source.hash, now
+        release.source_data = doc.raw
+        release.save()
+        outcome.add(PRESS_RELEASE, CREATED if is_new else UPDATED if changed else UNCHANGED)
+        return outcome
+
+
+def _rounds(items: list[tuple[SourceFile, Clipping]]) -> Iterator[list[tuple[SourceFile, Clipping]]]:
+    """Split a batch so that no round holds the same story twice: a later copy updates the first."""
+    while items:
+        seen, this_round, later = set(), [], []
+        for item in items:
+            (later if item[1].url in seen else this_round).append(item)
+            seen.add(item[1].url)
+        yield this_round
+        items = later
+
+
+def unique_slug(model, text: str, taken: set[str] | None = None, max_length: int = 200) -> str:
+    base = slugify(text)[: max_length - 8] or model._meta.model_name
+    taken = taken if taken is not None else set(
+        model.objects.filter(slug__startswith=base).values_list("slug", flat=True))
+    slug, number = base, 2
+    while slug in taken:
+        slug, number = f"{base}-{number}", number + 1
+    taken.add(slug)
+    return slug
+
+
+def ensure_providers(found: list[ProviderData], outcome: ImportReport) -> dict[str, Provider]:
+    """Providers by domain, creating the missing ones (a provider's name is never overwritten)."""
+    names = {}
+    for provider in found:
+        names.setdefault(provider.domain, provider.name)
+    providers = {p.domain: p for p in Provider.objects.filter(domain__in=names)}
+    missing = [domain for domain in names if domain not in providers]
+    if missing:
+        taken = set(Provider.objects.values_list("slug", flat=True).filter(
+            slug__in=[slugify(d.replace(".", "-")) for d in missing]))
+        new = Provider.objects.bulk_create([
+            Provider(domain=domain, name=names[domain][:200],
+                     slug=unique_slug(Provider, domain.replace(".", "-"), taken, 253))
+            for domain in missing
+        ])
+        providers.update({p.domain: p for p in new})
+        outcome.add(PROVIDER, CREATED, len(new))
+    return providers
+
+
+def ensure_topics(names: set[str], outcome: ImportReport) -> dict[str, Topic]:
+    """Topics by lower-cased name, creating the missing ones."""
+    wanted = {name.lower(): name for name in names}
+    topics = {t.name.lower(): t for t in Topic.objects.for_names(wanted.values())}
+    missing = [name for key, name in wanted.items() if key not in topics]
+    if missing:
+        taken = set(Topic.objects.values_list("slug", flat=True))
+        new = Topic.objects.bulk_create(
+            [Topic(name=name, slug=unique_slug(Topic, name, taken, 100)) for name in missing])
+        topics.update({t.name.lower(): t for t in new})
+        outcome.add(TOPIC, CREATED, len(new))
+    return topics
+
+
+def save_images(created: list[tuple[Article, list]], updated: list[tuple[Article, list]]) -> None:
+    """An article's images follow its source, except those we have stored a copy of: they stay."""
+    have = defaultdict(set)
+    for article_id, url in Image.objects.filter(article__in=[a for a, _ in updated]).values_list("article_id", "url"):
+        have[article_id].add(url)
+    gone = Q()
+    for article, images in updated:
+        if urls := have[article.pk] - {image.url for image in images}:
+            gone |= Q(article=article, url__in=urls)
+    if gone:
+        Image.objects.filter(gone, file="").delete()
+    Image.objects.bulk_create([
+        Image(article=article, url=image.url, width=image.width, height=image.height,
+              cached_at_source=image.cached_at_source)
+        for article, images in [*created, *updated] for image in images if image.url not in have[article.pk]
+    ])
+
+
+def save_related_links(owned: list[tuple[Article, Clipping]], providers: dict[str, Provider]) -> None:
+    """Upsert each article's related coverage by URL, pointing at our own copy of the story if any."""
+    urls = {link.url for _, doc in owned for link in doc.related}
+    ours = dict(Article.objects.filter(url__in=urls).values_list("url", "pk"))
+    existing = {(link.article_id, link.url): link
+                for link in RelatedLink.objects.filter(article__in=[a for a, _ in owned])} if owned else {}
+    new, changed = [], []
+    for article, doc in owned:
+        for position, data in enumerate(doc.related):
+            values = dict(  # keys: _RELATED_LINK_FIELDS
+                position=position, web_url=data.web_url, title=data.title[:500], excerpt=data.excerpt,
+                published_at=data.published_at, kind=data.kind[:50], quality=data.quality,
+                amp_url=data.amp_url, cdn_amp_url=data.cdn_amp_url, source_data=data.raw,
+                provider_id=providers[data.provider.domain].pk if data.provider else None,
+                target_id=ours.get(data.url),
+            )
+            link = existing.get((article.pk, data.url))
+            if link is None:
+                new.append((RelatedLink(article=article, url=data.url, **values), data.images))
+            elif any(getattr(link, k) != v for k, v in values.items()):
+                for key, value in values.items():
+                    setattr(link, key, value)
+                changed.append(link)
+    RelatedLink.objects.bulk_create([link for link, _ in new])
+    if changed:
+        RelatedLink.objects.bulk_update(changed, _RELATED_LINK_FIELDS)
+    Image.objects.bulk_create([
+        Image(related_link=link, url=image.url, width=image.width, height=image.height,
+              cached_at_source=image.cached_at_source)
+        for link, images in new for image in images
+    ])
+
+
+def link_related_coverage(new_urls: list[str]) -> None:
+    """Related links imported before the article they point at now point at it."""
+    if new_urls:
+        RelatedLink.objects.filter(target__isnull=True, url__in=new_urls).update(
+            target=Subquery(Article.objects.filter(url=OuterRef("url")).values("pk")[:1]))

@@ -1,0 +1,12 @@
+from .articles import ARTICLE_SOURCE_FIELDS, Article, ArticleQuerySet, Image, RelatedLink
+from .editorial import Editorial, EditorialQuerySet, Imported, Status
+from .imports import ImportRun
+from .press_releases import PRESS_RELEASE_SOURCE_FIELDS, PressRelease
+from .providers import Provider
+from .topics import Topic
+
+__all__ = [
+    "ARTICLE_SOURCE_FIELDS", "PRESS_RELEASE_SOURCE_FIELDS", "Article", "ArticleQuerySet", "Editorial",
+    "EditorialQuerySet", "Image", "ImportRun", "Imported", "PressRelease", "Provider", "RelatedLink",
+    "Status", "Topic",
+]

@@ -1,0 +1,162 @@
+"""Clippings: press coverage of the issues the organization campaigns on."""
+
+from django.db import models
+from django.urls import reverse
+from django.utils.text import slugify
+from simple_history.models import HistoricalRecords
+
+from .editorial import Editorial, EditorialQuerySet, Imported
+from .providers import Provider
+from .topics import Topic
+
+# The fields an import writes, and so the ones an editor's correction protects.
+ARTICLE_SOURCE_FIELDS = (
+    "title", "excerpt", "published_at", "category", "kind", "quality", "heat",
+    "web_url", "original_url", "amp_url", "cdn_amp_url", "provider", "source_published", "topics",
+)
+
+
+class ArticleQuerySet(EditorialQuerySet):
+    def for_listing(self):
+        """What a list of articles shows, fetched without a query per row."""
+        return self.select_related("provider").prefetch_related("topics")
+
+
+class Article(Editorial, Imported):
+    title = models.CharField(max_length=500)
+    slug = models.SlugField(max_length=200, blank=True)
+    excerpt = models.TextField(blank=True)
+    url = models.URLField(
+        "canonical URL", max_length=2000, unique=True,
+        help_text="Normalised: lower-case scheme and host, no trailing slash, no tracking parameters.",
+    )
+    web_url = models.URLField("web URL", max_length=2000, blank=True)
+    original_url = models.URLField("original URL", max_length=2000, blank=True)
+    amp_url = models.URLField("AMP URL", max_length=2000, blank=True)
+    cdn_amp_url = models.URLField("CDN AMP URL", max_length=2000, blank=True)
+    published_at = models.DateTimeField("date", null=True, blank=True, help_text="When the provider published it.")
+    category = models.CharField(max_length=50, blank=True)
+    kind = models.CharField("type", max_length=50, blank=True)
+    quality = models.IntegerField(null=True, blank=True)
+    heat = models.IntegerField(null=True, blank=True)
+    provider = models.ForeignKey(Provider, on_delete=models.PROTECT, related_name="articles")
+    topics = models.ManyToManyField(Topic, related_name="articles", blank=True)
+    source_published = models.BooleanField(
+        "published at source", default=False,
+        help_text="The feed's own `published` flag, kept as source data; it publishes nothing here.",
+    )
+    secured = models.TextField(
+        blank=True, editable=False, help_text="The feed's opaque `secured` blob, verbatim. Never shown publicly."
+    )
+
+    history = HistoricalRecords(excluded_fields=["source_data", "source_values", "secured", "updated_at"])
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_at", "-id"]
+        get_latest_by = "published_at"
+        permissions = [("publish_article", "Can publish and unpublish articles")]
+        indexes = [
+            models.Index(fields=["status", "-published_at"], name="article_status_date"),
+            models.Index(fields=["provider", "-published_at"], name="article_provider_date"),
+            models.Index(fields=["-published_at", "-id"], name="article_date"),
+            models.Index(fields=["-quality"], name="article_quality"),
+            models.Index(fields=["source_hash"], name="article_source_hash"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = slugify(self.title)[:200] or "article"
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("clippings:article_detail", kwargs={"pk": self.pk, "slug": self.slug or "article"})
+
+    @property
+    def link_out(self) -> str:
+        """Where a reader goes to read it: the provider's own URL, as the provider gave it."""
+        return self.original_url or self.web_url or self.url
+
+    def current_source_json(self, name):
+        if name == "topics":
+            return sorted(topic.name for topic in self.topics.all()) if self.pk else []
+        return super().current_source_json(name)
+
+    def set_source_json(self, name, value):
+        if name == "topics":
+            self.topics.set(Topic.objects.for_names(value))
+        else:
+            super().set_source_json(name, value)
+
+
+class Image(models.Model):
+    """A picture the source points at, on the article itself or on one of its related links."""
+
+    article = models.ForeignKey(Article, null=True, blank=True, on_delete=models.CASCADE, related_name="images")
+    related_link = models.ForeignKey(
+        "RelatedLink", null=True, blank=True, on_delete=models.CASCADE, related_name="images"
+    )
+    url = models.URLField(max_length=2000)
+    width = models.PositiveIntegerField(null=True, blank=True)
+    height = models.PositiveIntegerField(null=True, blank=True)
+    cached_at_source = models.BooleanField(default=False, help_text="The feed's `isCached` flag.")
+    file = models.FileField(
+        upload_to="images/%Y/%m/", blank=True,
+        help_text="Our own copy. Readers are shown an image only once it is stored here.",
+    )
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(article__isnull=False, related_link__isnull=True)
+                    | models.Q(article__isnull=True, related_link__isnull=False)
+                ),
+                name="image_belongs_to_article_or_related_link",
+            ),
+        ]
+
+    def __str__(self):
+        return self.url
+
+
+class RelatedLink(models.Model):
+    """Coverage the source lists beside an article: often the same story from another provider."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="related_links")
+    position = models.PositiveSmallIntegerField(default=0)
+    url = models.URLField("canonical URL", max_length=2000)
+    web_url = models.URLField("web URL", max_length=2000, blank=True)
+    target = models.ForeignKey(
+        Article, null=True, blank=True, on_delete=models.SET_NULL, related_name="linked_from",
+        help_text="The article here with the same URL, whichever was imported first.",
+    )
+    title = models.CharField(max_length=500)
+    excerpt = models.TextField(blank=True)
+    published_at = models.DateTimeField("date", null=True, blank=True)
+    provider = models.ForeignKey(
+        Provider, null=True, blank=True, on_delete=models.PROTECT, related_name="related_links"
+    )
+    kind = models.CharField("type", max_length=50, blank=True)
+    quality = models.IntegerField(null=True, blank=True)
+    amp_url = models.URLField("AMP URL", max_length=2000, blank=True)
+    cdn_amp_url = models.URLField("CDN AMP URL", max_length=2000, blank=True)
+    source_data = models.JSONField(default=dict, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["article", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["article", "url"], name="related_link_unique_per_article"),
+        ]
+        indexes = [models.Index(fields=["url"], name="related_link_url")]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def link_out(self) -> str:
+        return self.web_url or self.url

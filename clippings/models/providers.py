@@ -1,0 +1,22 @@
+"""Publishers whose coverage the newsroom follows."""
+
+from django.db import models
+from django.urls import reverse
+
+
+class Provider(models.Model):
+    name = models.CharField(max_length=200)
+    domain = models.CharField(
+        max_length=253, unique=True, help_text="Lower case, without “www.”: one provider per domain."
+    )
+    slug = models.SlugField(max_length=253, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("clippings:provider_detail", kwargs={"slug": self.slug})

@@ -1,0 +1,33 @@
+"""Topics the newsroom tags its coverage with."""
+
+from django.db import models
+from django.db.models.functions import Lower
+from django.urls import reverse
+
+
+class TopicQuerySet(models.QuerySet):
+    def for_names(self, names):
+        """The topics with these names, matched as the unique constraint matches them (ignoring case)."""
+        return self.alias(name_folded=Lower("name")).filter(name_folded__in=[name.lower() for name in names])
+
+
+class Topic(models.Model):
+    name = models.CharField(max_length=100)
+    slug = models.SlugField(max_length=100, unique=True)
+    description = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = TopicQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            # "AI" and "ai" are one topic.
+            models.UniqueConstraint(Lower("name"), name="topic_name_unique_ignoring_case"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("clippings:topic_detail", kwargs={"slug": self.slug})

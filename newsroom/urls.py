@@ -1,0 +1,9 @@
+"""The project's URLs: the admin, and the public newsroom."""
+
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("", include("clippings.urls")),
+]
