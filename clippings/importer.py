@@ -18,6 +18,7 @@ from django.utils.text import slugify
 
 from .documents import Clipping, DocumentError, PressReleaseText, ProviderData, content_hash, read_document
 from .locks import hold_lock
+from .signals import content_changed
 from .models import Article, Image, ImportRun, PressRelease, Provider, RelatedLink, Topic
 
 CREATED, UPDATED, UNCHANGED, FAILED = "created", "updated", "unchanged", "failed"
@@ -114,6 +115,8 @@ class Importer:
         if batch:
             self.import_batch(batch)
         if not self.dry_run:
+            if any(counter[CREATED] or counter[UPDATED] for counter in self.report.counts.values()):
+                content_changed.send(sender=Importer)
             ImportRun.objects.create(
                 started_at=started, finished_at=timezone.now(), paths=[str(p) for p in paths],
                 counts={kind: dict(counter) for kind, counter in self.report.counts.items()},
