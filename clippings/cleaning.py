@@ -78,5 +78,6 @@ def domain_of(value: str) -> str:
     value = value.strip().lower()
     if "//" in value:
         value = urlsplit(value).hostname or ""
-    value = value.split("/")[0].rstrip(".")
+    # A port is not part of a publisher's domain ("example.org:8080" is example.org).
+    value = value.split("/")[0].split(":")[0].rstrip(".")
     return value.removeprefix("www.")
