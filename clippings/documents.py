@@ -193,6 +193,33 @@ def load_front_matter(text: str) -> dict[str, Any]:
     return data
 
 
+_PATH_STEP = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
+
+
+def _line_of(text: str, prefix: str, key: str) -> int | None:
+    """The line of `key` inside the entry named by `prefix` ("related[2].images[0]."), found in
+    YAML's node tree. Only composed when there is an error to report, so parsing stays fast; a
+    search of the text for the key would find the first line anywhere with that key instead."""
+    try:
+        node = yaml.compose(split_front_matter(text), Loader=_Loader)
+    except (yaml.YAMLError, DocumentError):
+        return None
+    line = None
+    for name, index in _PATH_STEP.findall(prefix + key):
+        if index and isinstance(node, yaml.SequenceNode) and int(index) < len(node.value):
+            node = node.value[int(index)]
+            line = node.start_mark.line + 2
+        elif name and isinstance(node, yaml.MappingNode):
+            pairs = [(k, v) for k, v in node.value if isinstance(k, yaml.ScalarNode) and k.value == name]
+            if not pairs:
+                return line
+            key_node, node = pairs[-1]  # of duplicate keys, the loader keeps the last
+            line = key_node.start_mark.line + 2  # +2: the opening --- is line 1, marks count from 0
+        elif not (index == "0" and isinstance(node, yaml.MappingNode)):  # a lone entry stands for a list
+            return line
+    return line
+
+
 class _Fields:
     """Typed access to a document's keys; every error names the key and its line."""
 
@@ -202,9 +229,7 @@ class _Fields:
         self.prefix = prefix
 
     def error(self, key: str, message: str) -> DocumentError:
-        match = re.search(rf"^\s*-?\s*{re.escape(key)}\s*:", self.text, re.MULTILINE)
-        line = self.text.count("\n", 0, match.start()) + 1 if match else None
-        return DocumentError(f"{self.prefix}{key}: {message}", line)
+        return DocumentError(f"{self.prefix}{key}: {message}", _line_of(self.text, self.prefix, key))
 
     def text_field(self, key: str, required: bool = False) -> str:
         value = self.data.get(key)
