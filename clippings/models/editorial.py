@@ -8,9 +8,12 @@ over a field an editor corrected: the editor's value stays, and the import's new
 from datetime import datetime
 from typing import Any
 
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
+from simple_history.utils import bulk_update_with_history
+
+from ..signals import content_changed
 
 
 class Status(models.TextChoices):
@@ -18,6 +21,21 @@ class Status(models.TextChoices):
     REVIEW = "review", "In review"
     PUBLISHED = "published", "Published"
     ARCHIVED = "archived", "Archived"
+
+
+# The workflow: draft → in review → published → archived. Each move, and the statuses it starts from.
+TRANSITIONS = {
+    "send_to_review": (Status.REVIEW, {Status.DRAFT}),
+    "publish": (Status.PUBLISHED, {Status.DRAFT, Status.REVIEW, Status.ARCHIVED}),
+    "unpublish": (Status.DRAFT, {Status.PUBLISHED}),
+    "archive": (Status.ARCHIVED, {Status.DRAFT, Status.REVIEW, Status.PUBLISHED}),
+}
+_WORKFLOW_FIELDS = ["status", "went_live_at", "publish_at", "unpublish_at", "updated_at"]
+
+
+def needs_publish_permission(before: str, after: str) -> bool:
+    """A change of status that makes something public, or stops it being public, is a publisher's."""
+    return before != after and Status.PUBLISHED in (before, after)
 
 
 class EditorialQuerySet(models.QuerySet):
@@ -29,6 +47,43 @@ class EditorialQuerySet(models.QuerySet):
 
     def with_upstream_changes(self):
         return self.exclude(upstream_changes={})
+
+    def due_to_publish(self, now=None):
+        return self.filter(status__in=[Status.DRAFT, Status.REVIEW], publish_at__lte=now or timezone.now())
+
+    def due_to_unpublish(self, now=None):
+        return self.filter(status=Status.PUBLISHED, unpublish_at__lte=now or timezone.now())
+
+    # Workflow moves. Each moves only the records its move starts from, records who did it in the
+    # history, sends content_changed, and returns how many records it moved.
+
+    def send_to_review(self, *, user=None, reason: str = "") -> int:
+        return self.move("send_to_review", user=user, reason=reason)
+
+    def publish(self, *, user=None, reason: str = "") -> int:
+        return self.move("publish", user=user, reason=reason)
+
+    def unpublish(self, *, user=None, reason: str = "", to: str = Status.DRAFT) -> int:
+        return self.move("unpublish", user=user, reason=reason, to=to)
+
+    def archive(self, *, user=None, reason: str = "") -> int:
+        return self.move("archive", user=user, reason=reason)
+
+    def move(self, transition: str, *, user=None, reason: str = "", to: str | None = None) -> int:
+        target, sources = TRANSITIONS[transition]
+        now = timezone.now()
+        with transaction.atomic():
+            records = list(self.select_for_update().filter(status__in=sources).order_by())
+            for record in records:
+                record.move_to(to or target, now=now)
+            if records:
+                bulk_update_with_history(
+                    records, self.model, _WORKFLOW_FIELDS, default_user=user,
+                    default_change_reason=reason or f"{transition.replace('_', ' ')}", default_date=now,
+                )
+        if records:
+            content_changed.send(sender=self.model, instances=records)
+        return len(records)
 
 
 def as_source_json(value: Any) -> Any:
@@ -78,6 +133,37 @@ class Editorial(models.Model):
         return self.status == Status.PUBLISHED and (
             self.unpublish_at is None or self.unpublish_at > timezone.now()
         )
+
+    def move_to(self, status: str, *, now=None, previous: str | None = None) -> None:
+        """Change the status, with what goes with it (not saved): publishing sets when it first went
+        live and uses up a due publish time; leaving "published" uses up a due unpublish time."""
+        now = now or timezone.now()
+        previous = previous or self.status
+        self.status = status
+        self.updated_at = now
+        if status == Status.PUBLISHED:
+            self.went_live_at = self.went_live_at or now
+            if self.publish_at and self.publish_at <= now:
+                self.publish_at = None
+        elif previous == Status.PUBLISHED and self.unpublish_at and self.unpublish_at <= now:
+            self.unpublish_at = None
+
+    def _move(self, transition: str, **kwargs) -> bool:
+        moved = getattr(type(self)._default_manager.filter(pk=self.pk), transition)(**kwargs)
+        self.refresh_from_db(fields=_WORKFLOW_FIELDS)
+        return bool(moved)
+
+    def send_to_review(self, **kwargs) -> bool:
+        return self._move("send_to_review", **kwargs)
+
+    def publish(self, **kwargs) -> bool:
+        return self._move("publish", **kwargs)
+
+    def unpublish(self, **kwargs) -> bool:
+        return self._move("unpublish", **kwargs)
+
+    def archive(self, **kwargs) -> bool:
+        return self._move("archive", **kwargs)
 
     def mark_edited(self, *names: str) -> None:
         """Record that an editor corrected these source fields: imports will not overwrite them."""
