@@ -1,0 +1,132 @@
+"""The public site's cache: whole pages for anonymous readers, and conditional GET for everyone.
+
+Every cached page is keyed by a *content version*. Any change readers could see sends
+`content_changed`, which starts a new version: pages of the old one are never served again, so a
+publish or an unpublish shows at once on every page. A withdrawal by `unpublish_at` happens with
+no write at all, so a version also ends at the next scheduled withdrawal.
+
+The version lives in the default cache, which must be shared by all server processes (Redis in
+production) for an invalidation in one process to reach the others.
+"""
+
+import hashlib
+import time
+from datetime import UTC, datetime
+from functools import wraps
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db.models import Min
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.dispatch import receiver
+from django.utils import timezone
+from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.views.decorators.http import condition
+
+from .models import Article, Image, PressRelease, Provider, RelatedLink, Topic
+from .signals import content_changed
+
+STATE_KEY = "public:content-version"
+PAGE_SECONDS = 300
+
+
+def _next_withdrawal() -> float | None:
+    """When the next published record reaches its `unpublish_at`, as a timestamp."""
+    now = timezone.now()
+    times = [
+        model.objects.published().filter(unpublish_at__gt=now).aggregate(next=Min("unpublish_at"))["next"]
+        for model in (Article, PressRelease)
+    ]
+    times = [moment.timestamp() for moment in times if moment]
+    return min(times) if times else None
+
+
+def new_version() -> dict:
+    state = {"version": time.time_ns(), "modified": time.time(), "expires": _next_withdrawal()}
+    cache.set(STATE_KEY, state, None)
+    return state
+
+
+def current_version() -> dict:
+    """{version, modified, expires}: what the pages served now were built from."""
+    state = cache.get(STATE_KEY)
+    if state is None or (state["expires"] is not None and state["expires"] <= time.time()):
+        state = new_version()
+    return state
+
+
+def cached_data(name: str, compute):
+    """A value computed from public content, kept until the content changes (facet choices...)."""
+    key = f"public:data:{current_version()['version']}:{name}"
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, PAGE_SECONDS)
+    return value
+
+
+@receiver(content_changed)
+def start_new_version(sender, **kwargs):
+    new_version()
+
+
+@receiver(post_save)
+@receiver(post_delete)
+@receiver(m2m_changed)
+def announce_change(sender, **kwargs):
+    """Model signals become content_changed, for writes through the ORM's save() and delete()."""
+    if sender in (Article, PressRelease, Topic, Provider, RelatedLink, Image, Article.topics.through,
+                  PressRelease.coverage.through):
+        content_changed.send(sender=sender)
+
+
+def _reader_is_anonymous(request) -> bool:
+    # Staff carry a session cookie; they are never served, nor do they fill, the shared cache.
+    return settings.SESSION_COOKIE_NAME not in request.COOKIES
+
+
+def _etag(request, *args, **kwargs) -> str:
+    return f'"{current_version()["version"]:x}"'
+
+
+def _last_modified(request, *args, **kwargs):
+    return datetime.fromtimestamp(current_version()["modified"], tz=UTC)
+
+
+def _page_key(request) -> str:
+    path = hashlib.md5(request.get_full_path().encode(), usedforsecurity=False).hexdigest()
+    return f"public:page:{current_version()['version']}:{request.method}:{path}"
+
+
+def _page_seconds() -> int:
+    expires = current_version()["expires"]
+    if expires is None:
+        return PAGE_SECONDS
+    return max(1, min(PAGE_SECONDS, int(expires - time.time())))
+
+
+def public_page(view):
+    """Serve `view` as a public page: cached for anonymous readers, answering conditional GETs."""
+
+    @wraps(view)
+    def cached_view(request, *args, **kwargs):
+        use_cache = (
+            getattr(settings, "NEWSROOM_PUBLIC_CACHE", True)
+            and request.method in ("GET", "HEAD")
+            and _reader_is_anonymous(request)
+        )
+        key = _page_key(request) if use_cache else None
+        response = cache.get(key) if use_cache else None
+        if response is not None:
+            return response
+        response = view(request, *args, **kwargs)
+        patch_cache_control(response, no_cache=True)
+        patch_vary_headers(response, ["Cookie"])
+        if use_cache and response.status_code == 200 and not response.cookies and not response.streaming:
+            if hasattr(response, "render") and not response.is_rendered:
+                response.add_post_render_callback(lambda rendered: cache.set(key, rendered, _page_seconds()))
+            else:
+                cache.set(key, response, _page_seconds())
+        return response
+
+    return condition(etag_func=_etag, last_modified_func=_last_modified)(cached_view)

@@ -1,0 +1,95 @@
+"""The coverage list's facets: what a reader can narrow the published coverage down to."""
+
+from datetime import datetime, time
+
+import django_filters
+from django import forms
+from django.db.models import F
+from django.utils import timezone
+
+from .cache import cached_data
+from .models import Article, Provider, Topic
+from .search import search_articles
+
+
+def _published():
+    return Article.objects.published()
+
+
+def topic_choices():
+    return cached_data("topic-choices", lambda: list(
+        Topic.objects.filter(articles__in=_published()).distinct().values_list("slug", "name")
+    ))
+
+
+def provider_choices():
+    return cached_data("provider-choices", lambda: list(
+        Provider.objects.filter(articles__in=_published()).distinct().values_list("slug", "name")
+    ))
+
+
+def kind_choices():
+    return cached_data("kind-choices", lambda: [
+        (kind, kind.capitalize())
+        for kind in _published().exclude(kind="").order_by("kind").values_list("kind", flat=True).distinct()
+    ])
+
+
+SORTS = {
+    "date": ("-published_at", "-id"),
+    "oldest": ("published_at", "id"),
+    "quality": (F("quality").desc(nulls_last=True), "-published_at", "-id"),
+}
+
+
+class ArticleFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label="Search", method="search")
+    topic = django_filters.ChoiceFilter(field_name="topics__slug", label="Topic", choices=topic_choices,
+                                        empty_label="All topics")
+    provider = django_filters.ChoiceFilter(field_name="provider__slug", label="Provider", choices=provider_choices,
+                                           empty_label="All providers")
+    type = django_filters.ChoiceFilter(field_name="kind", label="Type", choices=kind_choices,
+                                       empty_label="All types")
+    since = django_filters.DateFilter(label="From", method="published_since",
+                                      widget=forms.DateInput(attrs={"type": "date"}))
+    until = django_filters.DateFilter(label="To", method="published_until",
+                                      widget=forms.DateInput(attrs={"type": "date"}))
+    sort = django_filters.ChoiceFilter(
+        label="Sort by", method="sort_by", empty_label="Newest first",
+        choices=[("oldest", "Oldest first"), ("quality", "Best quality first")],
+    )
+
+    class Meta:
+        model = Article
+        fields = []
+
+    def search(self, queryset, name, value):
+        return search_articles(queryset, value)
+
+    def published_since(self, queryset, name, value):
+        return queryset.filter(published_at__gte=timezone.make_aware(datetime.combine(value, time.min)))
+
+    def published_until(self, queryset, name, value):
+        return queryset.filter(published_at__lte=timezone.make_aware(datetime.combine(value, time.max)))
+
+    def sort_by(self, queryset, name, value):
+        return queryset.order_by(*SORTS[value])
+
+    def active_filters(self) -> list[dict]:
+        """The filters the reader set: label, value shown, and the query string without it."""
+        if not self.is_bound or not self.is_valid():
+            return []
+        active = []
+        for name, field in self.form.fields.items():
+            value = self.data.get(name)
+            if not value:
+                continue
+            rest = self.data.copy()
+            rest.pop(name, None)
+            rest.pop("page", None)
+            choices = dict(field.choices) if hasattr(field, "choices") else {}
+            active.append({
+                "label": field.label, "value": choices.get(value, value),
+                "remove_query": f"?{rest.urlencode()}" if rest else "?",
+            })
+        return active

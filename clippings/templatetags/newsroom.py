@@ -1,0 +1,77 @@
+"""What the public templates ask of a record, published content only.
+
+The admin's preview renders the same templates from the record alone, so these work from the
+record; the public views prefetch the same data (`public_*` attributes) so that they cost nothing.
+"""
+
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from django import template
+from django.conf import settings
+
+from clippings.models import Article, PressRelease
+
+register = template.Library()
+
+
+@dataclass
+class RelatedCoverage:
+    title: str
+    excerpt: str
+    provider: str
+    published_at: object
+    href: str
+    internal: bool
+
+
+@register.simple_tag
+def related_coverage(article) -> list[RelatedCoverage]:
+    """The related links, to our page when the linked article is published here, else out."""
+    links = article.related_links.all() if article.pk else []
+    related = []
+    for link in links:
+        target = link.target
+        internal = target is not None and target.is_public
+        related.append(RelatedCoverage(
+            title=link.title, excerpt=link.excerpt, provider=link.provider.name if link.provider else "",
+            published_at=link.published_at, internal=internal,
+            href=target.get_absolute_url() if internal else link.link_out,
+        ))
+    return related
+
+
+@register.simple_tag
+def press_releases_covered(article) -> list:
+    if hasattr(article, "public_press_releases"):
+        return article.public_press_releases
+    return list(PressRelease.objects.published().filter(coverage=article)) if article.pk else []
+
+
+@register.simple_tag
+def coverage_earned(press_release) -> list:
+    if hasattr(press_release, "public_coverage"):
+        return press_release.public_coverage
+    if not press_release.pk:
+        return []
+    return list(Article.objects.published().for_listing().filter(press_releases=press_release))
+
+
+@register.simple_tag
+def lead_image(article):
+    """{image, placeholder}: our stored copy of a picture of the article, if there is one; a
+    picture not stored yet is never loaded from its site, so `placeholder` says to show one."""
+    images = list(article.images.all()) if article.pk else []
+    stored = next((image for image in images if image.file), None)
+    return {"image": stored, "placeholder": bool(images) and stored is None}
+
+
+@register.simple_tag
+def organization() -> str:
+    return settings.NEWSROOM_ORGANIZATION
+
+
+@register.filter
+def web_link(url: str) -> str:
+    """The URL if it is a web address; anything else (javascript:, data:) becomes no link."""
+    return url if urlsplit(url or "").scheme in ("http", "https") else ""

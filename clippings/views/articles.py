@@ -1,0 +1,35 @@
+"""Coverage: the filterable list and the article page."""
+
+from django.db.models import Prefetch
+from django.shortcuts import redirect
+from django.views.generic import DetailView
+from django_filters.views import FilterView
+
+from clippings.filters import ArticleFilter
+from clippings.models import Article, PressRelease, RelatedLink
+
+from .mixins import CoverageListMixin
+
+
+class ArticleListView(CoverageListMixin, FilterView):
+    filterset_class = ArticleFilter
+    template_name = "clippings/article_filter.html"
+    # An invalid filter (a mistyped date) shows everything rather than nothing.
+    strict = False
+
+
+class ArticleDetailView(DetailView):
+    context_object_name = "article"
+
+    def get_queryset(self):
+        return Article.objects.published().for_listing().prefetch_related(
+            Prefetch("related_links", queryset=RelatedLink.objects.select_related("target", "provider")),
+            Prefetch("press_releases", queryset=PressRelease.objects.published(), to_attr="public_press_releases"),
+            "images",
+        )
+
+    def get(self, request, *args, **kwargs):
+        self.object = self.get_object()
+        if self.object.slug and self.object.slug != kwargs["slug"]:
+            return redirect(self.object, permanent=True)
+        return self.render_to_response(self.get_context_data(object=self.object))

@@ -1,0 +1,49 @@
+"""The home page, search across coverage and press releases, and robots.txt."""
+
+from django.http import HttpResponse
+from django.urls import reverse
+from django.views.generic import ListView, TemplateView
+
+from clippings.models import Article, PressRelease
+from clippings.search import search_articles, search_press_releases
+
+from .mixins import CoverageListMixin
+from .topics import topics_with_coverage
+
+
+class HomeView(TemplateView):
+    template_name = "clippings/home.html"
+
+    def get_context_data(self, **kwargs):
+        coverage = Article.objects.published().for_listing()
+        return super().get_context_data(
+            featured=coverage.filter(featured=True)[:3],
+            latest=coverage[:10],
+            press_releases=PressRelease.objects.published()[:5],
+            topics=topics_with_coverage(),
+            **kwargs,
+        )
+
+
+class SearchView(CoverageListMixin, ListView):
+    """Coverage matching the query, best match first, and the first few matching press releases."""
+
+    template_name = "clippings/search.html"
+
+    def get_query(self) -> str:
+        return self.request.GET.get("q", "").strip()[:200]
+
+    def get_queryset(self):
+        query = self.get_query()
+        return search_articles(super().get_queryset(), query) if query else Article.objects.none()
+
+    def get_context_data(self, **kwargs):
+        query = self.get_query()
+        press_releases = search_press_releases(PressRelease.objects.published(), query)[:5] if query else []
+        return super().get_context_data(query=query, press_releases=press_releases, **kwargs)
+
+
+def robots_txt(request):
+    sitemap = request.build_absolute_uri(reverse("clippings:sitemap"))
+    lines = ["User-agent: *", "Disallow: /admin/", f"Sitemap: {sitemap}", ""]
+    return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")

@@ -1,0 +1,60 @@
+"""Topic and provider pages: the published coverage of one topic, or from one provider."""
+
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.views.generic import ListView
+
+from clippings.cache import cached_data
+from clippings.models import Article, Provider, Topic
+
+from .mixins import CoverageListMixin
+
+
+def topics_with_coverage() -> list[Topic]:
+    """Topics that have published coverage (a topic with none is not shown to readers)."""
+    return cached_data("topics-with-coverage", lambda: list(
+        Topic.objects.filter(articles__in=Article.objects.published()).distinct()
+    ))
+
+
+class TopicListView(ListView):
+    template_name = "clippings/topic_list.html"
+    context_object_name = "topics"
+
+    def get_queryset(self):
+        return topics_with_coverage()
+
+
+class CoverageOfMixin(CoverageListMixin):
+    """The coverage of one topic or provider; a 404 when none of it is published."""
+
+    model_of_page = None
+    context_name = None
+
+    def get(self, request, *args, **kwargs):
+        self.owner = get_object_or_404(self.model_of_page, slug=kwargs["slug"])
+        return super().get(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        if not context["object_list"] and context["page_obj"].number == 1:
+            raise Http404("Nothing published here")
+        return {**context, self.context_name: self.owner}
+
+
+class TopicDetailView(CoverageOfMixin, ListView):
+    model_of_page = Topic
+    context_name = "topic"
+    template_name = "clippings/topic_detail.html"
+
+    def get_queryset(self):
+        return super().get_queryset().filter(topics=self.owner)
+
+
+class ProviderDetailView(CoverageOfMixin, ListView):
+    model_of_page = Provider
+    context_name = "provider"
+    template_name = "clippings/provider_detail.html"
+
+    def get_queryset(self):
+        return super().get_queryset().filter(provider=self.owner)
