@@ -7,6 +7,7 @@ to start without DJANGO_SECRET_KEY. See `.env.example` for the full list.
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -25,6 +26,11 @@ def env_bool(name: str, default: bool = False) -> bool:
 
 def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
+def env_int(name: str, default: int) -> int:
+    value = os.environ.get(name, "").strip()
+    return int(value) if value else default
 
 
 DEBUG = env_bool("DJANGO_DEBUG")
@@ -63,11 +69,13 @@ INSTALLED_APPS = [
     "django.contrib.syndication",
     "django_filters",
     "simple_history",
+    "axes",
     "clippings",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "newsroom.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -76,6 +84,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes asks: it turns a lockout into a 429 response. It sets no cookie.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "newsroom.urls"
@@ -118,6 +128,12 @@ def _database() -> dict:
 DATABASES = {"default": _database()}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# django-axes first: it refuses a login from a locked-out address or username before the password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -146,3 +162,64 @@ STORAGES = {
 }
 
 NEWSROOM_ORGANIZATION = os.environ.get("NEWSROOM_ORGANIZATION", "New York Civil Liberties Union")
+
+# Where the admin lives (DJANGO_ADMIN_PATH, e.g. "desk-7f3a/"): moving it off /admin/ spares it
+# most of the internet's password-guessing robots.
+ADMIN_PATH = os.environ.get("DJANGO_ADMIN_PATH", "admin/").strip().strip("/") + "/"
+
+# HTTPS. Without debug the site is HTTPS-only: plain HTTP is redirected, cookies travel only over
+# HTTPS, and browsers are told (HSTS) to use nothing else. Behind a proxy that terminates TLS, set
+# DJANGO_SECURE_PROXY_SSL_HEADER=1 so that its X-Forwarded-Proto tells Django the request was HTTPS
+# (the proxy must overwrite that header, never pass on a client's). DJANGO_SECURE_SSL_REDIRECT=0 is
+# for a proxy that redirects by itself. HSTS is only ever sent over HTTPS, so runserver is unaffected.
+SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", default=not DEBUG)
+if env_bool("DJANGO_SECURE_PROXY_SSL_HEADER"):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_HSTS_SECONDS = env_int("DJANGO_HSTS_SECONDS", 365 * 24 * 3600)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_HSTS_INCLUDE_SUBDOMAINS", default=True)
+SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD", default=True)
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = not DEBUG
+SESSION_COOKIE_HTTPONLY = CSRF_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = CSRF_COOKIE_SAMESITE = "Lax"
+CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
+# How many proxies in front of the app append to X-Forwarded-For (0: none); see newsroom.middleware.client_ip.
+NEWSROOM_PROXY_COUNT = env_int("NEWSROOM_PROXY_COUNT", 0)
+
+# Admin login throttling (django-axes). Five failures from one address, or against one username,
+# lock that address or username out for 30 minutes; failures are kept in the database, so every
+# app server sees them. `manage.py axes_reset` lifts all lockouts.
+AXES_ENABLED = env_bool("NEWSROOM_LOGIN_THROTTLING", default=True)
+AXES_FAILURE_LIMIT = env_int("NEWSROOM_LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("NEWSROOM_LOGIN_COOLOFF_MINUTES", 30))
+AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "newsroom.middleware.client_ip"
+
+# Cache: Redis when NEWSROOM_CACHE_URL (or REDIS_URL) is set, shared by every app server;
+# otherwise each process keeps its own in memory.
+_CACHE_URL = os.environ.get("NEWSROOM_CACHE_URL", "").strip() or os.environ.get("REDIS_URL", "").strip()
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _CACHE_URL}
+    if _CACHE_URL
+    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+}
+
+# Logging: JSON lines on stdout (gunicorn's access log goes there too). Errors are logged with
+# their traceback here; readers only ever see templates/500.html (DEBUG is off in production).
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"json": {"()": "newsroom.logs.JSONFormatter"}},
+    "handlers": {"stdout": {"class": "logging.StreamHandler", "stream": "ext://sys.stdout", "formatter": "json"}},
+    "root": {"handlers": ["stdout"], "level": os.environ.get("NEWSROOM_LOG_LEVEL", "INFO").upper()},
+    "loggers": {
+        # Propagated to the root logger instead of Django's own console and mail handlers.
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
+        "django.server": {"handlers": [], "level": "INFO", "propagate": True},
+        "axes.apps": {"level": "WARNING"},  # not its banner on every command
+    },
+}

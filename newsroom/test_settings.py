@@ -12,3 +12,11 @@ STORAGES = {
     **STORAGES,  # noqa: F405
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# The test client and the browser tests speak plain HTTP to the test server. tests/test_settings.py
+# checks the production values of these in a separate process.
+SECURE_SSL_REDIRECT = False
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = False
+# Throttling needs the request at every authenticate(), which client.login() does not pass; the
+# throttling test turns it on for itself.
+AXES_ENABLED = False
+ADMIN_PATH = "admin/"

@@ -1,9 +1,10 @@
-"""The project's URLs: the admin, and the public newsroom."""
+"""The project's URLs: the admin (where DJANGO_ADMIN_PATH puts it), and the public newsroom."""
 
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
 urlpatterns = [
-    path("admin/", admin.site.urls),
+    path(settings.ADMIN_PATH, admin.site.urls),
     path("", include("clippings.urls")),
 ]

@@ -1,0 +1,136 @@
+"""Security headers on every response, no cookies for readers, throttled admin logins, no tracebacks."""
+
+import pytest
+from django.contrib.auth.models import User
+from django.test import override_settings
+from django.urls import include, path, reverse
+
+from tests.factories import PublishedArticleFactory, PublishedPressReleaseFactory
+
+PUBLIC_PATHS = ["/", "/coverage/", "/press-releases/", "/search/?q=police", "/no-such-page/"]
+
+
+@pytest.fixture
+def published(db):
+    return PublishedArticleFactory(title="Police surveillance in schools"), PublishedPressReleaseFactory()
+
+
+def public_paths(published):
+    article, press_release = published
+    return [*PUBLIC_PATHS, article.get_absolute_url(), press_release.get_absolute_url()]
+
+
+def assert_security_headers(response):
+    csp = response.headers["Content-Security-Policy"]
+    directives = dict(part.strip().split(" ", 1) for part in csp.split(";"))
+    assert directives["default-src"] == "'self'"
+    assert "'unsafe-inline'" not in directives["script-src"]
+    assert "'unsafe-eval'" not in directives["script-src"]
+    assert directives["object-src"] == "'none'"
+    assert directives["frame-ancestors"] == "'none'"
+    assert response.headers["Strict-Transport-Security"].startswith("max-age=31536000")
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["Referrer-Policy"] == "same-origin"
+    assert response.headers["X-Frame-Options"] == "DENY"
+    assert response.headers["Cross-Origin-Opener-Policy"] == "same-origin"
+    permissions = response.headers["Permissions-Policy"]
+    for feature in ("camera", "microphone", "geolocation"):
+        assert f"{feature}=()" in permissions
+    return directives
+
+
+def test_public_pages_send_every_security_header_and_a_strict_policy(client, published):
+    for url in public_paths(published):
+        response = client.get(url, secure=True)
+        assert response.status_code < 500, url
+        directives = assert_security_headers(response)
+        assert directives["style-src"] == "'self'", url
+
+
+def test_public_pages_set_no_cookie_for_readers(client, published):
+    for url in public_paths(published):
+        response = client.get(url, secure=True)
+        assert not response.cookies, (url, response.cookies)
+        assert "Set-Cookie" not in response.headers, url
+
+
+def test_admin_sends_every_security_header_and_allows_only_inline_styles(client, superuser):
+    login = client.get(reverse("admin:login"), secure=True)
+    assert_security_headers(login)
+    client.force_login(superuser)
+    for url in (reverse("admin:index"), reverse("admin:clippings_article_changelist")):
+        response = client.get(url, secure=True)
+        assert response.status_code == 200, url
+        directives = assert_security_headers(response)
+        assert directives["style-src"] == "'self' 'unsafe-inline'"
+        assert directives["script-src"] == "'self'"
+
+
+def test_static_files_carry_the_headers_too(client):
+    response = client.get("/static/admin/css/base.css", secure=True)
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert "Content-Security-Policy" in response.headers
+
+
+def test_hsts_only_over_https(client, db):
+    assert "Strict-Transport-Security" not in client.get("/").headers
+
+
+@override_settings(AXES_ENABLED=True, AXES_FAILURE_LIMIT=3)
+def test_admin_login_is_locked_after_repeated_failures(client, db):
+    User.objects.create_superuser("desk", "desk@example.org", "the-right-password")
+    url = reverse("admin:login")
+    for _ in range(2):
+        response = client.post(url, {"username": "desk", "password": "a-guess"}, secure=True)
+        assert response.status_code == 200  # the form again, with an error
+    assert client.post(url, {"username": "desk", "password": "a-guess"}, secure=True).status_code == 429
+    locked = client.post(url, {"username": "desk", "password": "the-right-password"}, secure=True)
+    assert locked.status_code == 429
+    assert "_auth_user_id" not in client.session
+    # Another address guessing the same username is refused too.
+    other = client.post(url, {"username": "desk", "password": "the-right-password"}, secure=True,
+                        REMOTE_ADDR="192.0.2.9")
+    assert other.status_code == 429
+
+
+@override_settings(AXES_ENABLED=True, AXES_FAILURE_LIMIT=3)
+def test_admin_login_works_below_the_limit(client, db):
+    User.objects.create_superuser("desk", "desk@example.org", "the-right-password")
+    url = reverse("admin:login")
+    client.post(url, {"username": "desk", "password": "a-guess"}, secure=True)
+    response = client.post(url, {"username": "desk", "password": "the-right-password"}, secure=True)
+    assert response.status_code == 302
+    assert client.session["_auth_user_id"]
+
+
+@override_settings(NEWSROOM_PROXY_COUNT=1)
+def test_client_ip_behind_one_proxy_takes_the_address_the_proxy_saw(rf):
+    from newsroom.middleware import client_ip
+
+    request = rf.get("/", HTTP_X_FORWARDED_FOR="203.0.113.66, 198.51.100.7", REMOTE_ADDR="10.0.0.2")
+    assert client_ip(request) == "198.51.100.7"  # the left entry is the client's own claim
+
+
+def test_client_ip_without_proxy_is_the_socket_address(rf):
+    from newsroom.middleware import client_ip
+
+    request = rf.get("/", HTTP_X_FORWARDED_FOR="203.0.113.66", REMOTE_ADDR="10.0.0.2")
+    assert client_ip(request) == "10.0.0.2"
+
+
+def broken_view(request):
+    raise RuntimeError("secret internals")
+
+
+urlpatterns = [path("broken/", broken_view), path("", include("newsroom.urls"))]
+
+
+@pytest.mark.urls("tests.test_security")
+def test_an_error_shows_no_traceback_to_the_reader(client, db):
+    client.raise_request_exception = False
+    response = client.get("/broken/", secure=True)
+    assert response.status_code == 500
+    body = response.content.decode()
+    assert "secret internals" not in body
+    assert "Traceback" not in body
+    assert_security_headers(response)

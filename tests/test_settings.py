@@ -1,0 +1,96 @@
+"""The production settings, read in a fresh process from a production-like environment."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PRODUCTION = {
+    "DJANGO_SETTINGS_MODULE": "newsroom.settings",
+    "DJANGO_SECRET_KEY": "x7Qp2vLrT9mWc4ZsN8kYbJ3hF6gD1aVeR5uHtPq0oMiXnKlB_-cEwSzyAjGfUdIo",
+    "DJANGO_ALLOWED_HOSTS": "news.example.org",
+    "DATABASE_URL": os.environ.get("DATABASE_URL", ""),
+}
+SHOW = """
+import json, django
+from django.conf import settings
+django.setup()
+from django.urls import reverse
+names = [
+    "DEBUG", "SECURE_SSL_REDIRECT", "SESSION_COOKIE_SECURE", "CSRF_COOKIE_SECURE", "SESSION_COOKIE_HTTPONLY",
+    "CSRF_COOKIE_HTTPONLY", "SECURE_HSTS_SECONDS", "SECURE_PROXY_SSL_HEADER", "AXES_ENABLED",
+]
+values = {name: getattr(settings, name, None) for name in names}
+values["admin"] = reverse("admin:index")
+values["cache"] = settings.CACHES["default"]["BACKEND"]
+print(json.dumps(values))
+"""
+
+
+def run(args: list[str], **environment) -> subprocess.CompletedProcess:
+    env = {key: value for key, value in os.environ.items() if not key.startswith(("DJANGO_", "NEWSROOM_"))}
+    env.pop("REDIS_URL", None)
+    env.update(PRODUCTION, **environment)
+    return subprocess.run([sys.executable, *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+
+
+def production_settings(**environment) -> dict:
+    result = run(["-c", SHOW], **environment)
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def test_check_deploy_is_clean_with_production_settings():
+    result = run(["manage.py", "check", "--deploy", "--fail-level", "WARNING"])
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_production_is_https_only_with_secure_http_only_cookies():
+    values = production_settings()
+    assert values["DEBUG"] is False
+    assert values["SECURE_SSL_REDIRECT"] is True
+    assert values["SESSION_COOKIE_SECURE"] and values["CSRF_COOKIE_SECURE"]
+    assert values["SESSION_COOKIE_HTTPONLY"] and values["CSRF_COOKIE_HTTPONLY"]
+    assert values["SECURE_HSTS_SECONDS"] >= 31536000
+    assert values["SECURE_PROXY_SSL_HEADER"] is None
+    assert values["AXES_ENABLED"] is True
+    assert values["admin"] == "/admin/"
+    assert values["cache"] == "django.core.cache.backends.locmem.LocMemCache"
+
+
+def test_behind_a_tls_terminating_proxy():
+    values = production_settings(DJANGO_SECURE_PROXY_SSL_HEADER="1")
+    assert values["SECURE_PROXY_SSL_HEADER"] == ["HTTP_X_FORWARDED_PROTO", "https"]
+
+
+def test_the_admin_path_is_a_setting():
+    assert production_settings(DJANGO_ADMIN_PATH="/desk-7f3a/")["admin"] == "/desk-7f3a/"
+
+
+def test_cache_url_selects_redis():
+    values = production_settings(NEWSROOM_CACHE_URL="redis://127.0.0.1:6379/3")
+    assert values["cache"] == "django.core.cache.backends.redis.RedisCache"
+
+
+def test_debug_on_a_development_machine_keeps_plain_http():
+    values = production_settings(DJANGO_DEBUG="1", DJANGO_SECRET_KEY="")
+    assert values["SECURE_SSL_REDIRECT"] is False
+    assert values["SESSION_COOKIE_SECURE"] is False
+
+
+def test_production_refuses_to_start_without_a_secret_key():
+    result = run(["-c", SHOW], DJANGO_SECRET_KEY="")
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY is not set" in result.stderr
+
+
+def test_logs_are_json_lines_on_stdout():
+    code = "import django, logging; django.setup(); logging.getLogger('newsroom').warning('hello %s', 'desk')"
+    result = run(["-c", code])
+    entry = json.loads(result.stdout.strip().splitlines()[-1])
+    assert entry["level"] == "WARNING"
+    assert entry["message"] == "hello desk"
+    assert entry["logger"] == "newsroom"
