@@ -73,7 +73,9 @@ class EditorialQuerySet(models.QuerySet):
         target, sources = TRANSITIONS[transition]
         now = timezone.now()
         with transaction.atomic():
-            records = list(self.select_for_update().filter(status__in=sources).order_by())
+            # Lock the rows through a plain query: the caller's may be annotated (FOR UPDATE forbids GROUP BY).
+            plain = self.model._default_manager.filter(pk__in=self.order_by().values("pk"))
+            records = list(plain.select_for_update().filter(status__in=sources))
             for record in records:
                 record.move_to(to or target, now=now)
             if records:

@@ -1,0 +1,115 @@
+"""The article desk: the list editors scan, and the page where they correct and tag a clipping."""
+
+from django.contrib import admin, messages
+from django.contrib.admin.utils import model_ngettext
+from django.utils.html import format_html
+
+from ..models import ARTICLE_SOURCE_FIELDS, Article, Image, RelatedLink, Topic
+from ..signals import content_changed
+from .filters import HasRelatedCoverageFilter, KindFilter, UpstreamChangesFilter
+from .mixins import PROVENANCE_FIELDS, EditorialAdmin, confirm_page, confirmed
+
+
+class RelatedLinkInline(admin.TabularInline):
+    model = RelatedLink
+    fk_name = "article"
+    extra = 0
+    fields = ("position", "title", "url", "web_url", "provider", "published_at", "kind", "quality", "target")
+    autocomplete_fields = ("provider",)
+    raw_id_fields = ("target",)  # a select of every article would list 100,000 of them
+
+
+class ImageInline(admin.TabularInline):
+    model = Image
+    fk_name = "article"
+    extra = 0
+    fields = ("url", "width", "height", "cached_at_source", "file")
+
+
+@admin.register(Article)
+class ArticleAdmin(EditorialAdmin):
+    source_fields = ARTICLE_SOURCE_FIELDS
+    preview_template = "clippings/article_detail.html"
+    preview_context_name = "article"
+    list_display = ("title", "provider", "published_at", "quality", "status", "topic_names", "featured")
+    list_display_links = ("title",)
+    list_editable = ("status", "featured")
+    list_filter = ("status", "featured", "provider", "topics", KindFilter, "published_at",
+                   HasRelatedCoverageFilter, UpstreamChangesFilter)
+    list_select_related = ("provider",)
+    search_fields = ("title", "excerpt", "provider__name", "provider__domain", "url", "web_url", "original_url")
+    date_hierarchy = "published_at"
+    sortable_by = ("title", "provider", "published_at", "quality", "status", "featured")
+    ordering = ("-published_at", "-id")
+    autocomplete_fields = ("provider", "topics")
+    inlines = (RelatedLinkInline, ImageInline)
+    actions = [*EditorialAdmin.actions, "add_topic", "remove_topic"]
+    readonly_fields = ("links", *PROVENANCE_FIELDS, "original_link", "amp_link", "cdn_amp_link", "went_live_at",
+                       "created_at", "updated_at", "edited_fields")
+    fieldsets = (
+        (None, {"fields": ("title", "excerpt", "provider", "published_at", "topics", "links")}),
+        ("Editorial", {"fields": ("status", "featured", "publish_at", "unpublish_at", "went_live_at",
+                                  "editor_notes")}),
+        ("Source", {"fields": ("url", "web_url", "category", "kind", "quality", "heat", "source_published",
+                               "slug")}),
+        ("Provenance", {"classes": ("collapse",), "fields": (
+            *PROVENANCE_FIELDS, "original_link", "amp_link", "cdn_amp_link", "edited_fields", "created_at",
+            "updated_at")}),
+    )
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("topics")
+
+    @admin.display(description="topics")
+    def topic_names(self, obj):
+        return ", ".join(topic.name for topic in obj.topics.all())
+
+    @admin.display(description="original URL")
+    def original_link(self, obj):
+        return _link(obj.original_url)
+
+    @admin.display(description="AMP URL")
+    def amp_link(self, obj):
+        return _link(obj.amp_url)
+
+    @admin.display(description="CDN AMP URL")
+    def cdn_amp_link(self, obj):
+        return _link(obj.cdn_amp_url)
+
+    # Tagging in bulk ------------------------------------------------------------------------
+
+    @admin.action(description="Add a topic to selected articles")
+    def add_topic(self, request, queryset):
+        return self._retag(request, queryset, adding=True)
+
+    @admin.action(description="Remove a topic from selected articles")
+    def remove_topic(self, request, queryset):
+        return self._retag(request, queryset, adding=False)
+
+    def _retag(self, request, queryset, *, adding: bool):
+        action, verb = ("add_topic", "Add a topic to") if adding else ("remove_topic", "Remove a topic from")
+        topic = Topic.objects.filter(pk=request.POST.get("topic") or None).first()
+        if topic is None or not confirmed(request):
+            response = confirm_page(self, request, queryset, action, verb,
+                                    "Choose the topic. The change is kept even when the articles are re-imported.")
+            response.template_name = "admin/clippings/choose_topic.html"
+            response.context_data["topics"] = Topic.objects.all()
+            return response
+        articles = list(queryset.exclude(topics=topic) if adding else queryset.filter(topics=topic))
+        through = Article.topics.through
+        if adding:
+            through.objects.bulk_create([through(article_id=a.pk, topic_id=topic.pk) for a in articles])
+        else:
+            through.objects.filter(topic=topic, article__in=articles).delete()
+        for article in articles:
+            article.mark_edited("topics")  # an editor's tagging survives the next import
+        Article.objects.bulk_update(articles, ["edited_fields"])
+        content_changed.send(sender=Article, instances=articles)
+        done = f"Added “{topic}” to" if adding else f"Removed “{topic}” from"
+        self.message_user(request, f"{done} {len(articles)} {model_ngettext(self.opts, len(articles))}.",
+                          messages.SUCCESS if articles else messages.WARNING)
+        return None
+
+
+def _link(url: str):
+    return format_html('<a href="{}" target="_blank" rel="noopener">{}</a>', url, url) if url else "-"

@@ -1,0 +1,49 @@
+"""List filters the desk uses beside the ordinary field filters."""
+
+from django.contrib import admin
+from django.db.models import Exists, OuterRef
+
+from ..models import RelatedLink
+
+
+class HasRelatedCoverageFilter(admin.SimpleListFilter):
+    title = "related coverage"
+    parameter_name = "has_related"
+
+    def lookups(self, request, model_admin):
+        return [("yes", "Has related coverage"), ("no", "No related coverage")]
+
+    def queryset(self, request, queryset):
+        related = Exists(RelatedLink.objects.filter(article=OuterRef("pk")))
+        if self.value() == "yes":
+            return queryset.filter(related)
+        if self.value() == "no":
+            return queryset.filter(~related)
+        return queryset
+
+
+class UpstreamChangesFilter(admin.SimpleListFilter):
+    title = "upstream changes"
+    parameter_name = "upstream"
+
+    def lookups(self, request, model_admin):
+        return [("pending", "Waiting for an editor")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "pending":
+            return queryset.with_upstream_changes()
+        return queryset
+
+
+class KindFilter(admin.SimpleListFilter):
+    """The clipping's type (article, video, ...), listed from the values in use."""
+
+    title = "type"
+    parameter_name = "kind"
+
+    def lookups(self, request, model_admin):
+        kinds = model_admin.model.objects.order_by("kind").values_list("kind", flat=True).distinct()
+        return [(kind, kind.capitalize()) for kind in kinds if kind]
+
+    def queryset(self, request, queryset):
+        return queryset.filter(kind=self.value()) if self.value() else queryset

@@ -1,0 +1,57 @@
+"""Providers, related links and import runs: the desk's reference lists."""
+
+from django.contrib import admin
+from django.db.models import Count
+
+from ..models import ImportRun, Provider, RelatedLink
+from .mixins import DeskAdmin
+
+
+@admin.register(Provider)
+class ProviderAdmin(DeskAdmin):
+    list_display = ("name", "domain", "article_count", "created_at")
+    search_fields = ("name", "domain")
+    prepopulated_fields = {"slug": ("domain",)}
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(article_total=Count("articles"))
+
+    @admin.display(description="articles", ordering="article_total")
+    def article_count(self, obj):
+        return obj.article_total
+
+
+@admin.register(RelatedLink)
+class RelatedLinkAdmin(DeskAdmin):
+    list_display = ("title", "provider", "published_at", "quality", "article")
+    list_filter = ("kind", "published_at")
+    list_select_related = ("provider", "article")
+    search_fields = ("title", "excerpt", "url", "provider__name")
+    date_hierarchy = "published_at"
+    autocomplete_fields = ("provider",)
+    raw_id_fields = ("article", "target")
+    readonly_fields = ("source_data",)
+
+
+@admin.register(ImportRun)
+class ImportRunAdmin(DeskAdmin):
+    list_display = ("started_at", "finished_at", "summary", "failed")
+    readonly_fields = ("started_at", "finished_at", "paths", "counts", "failures")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="result")
+    def summary(self, obj):
+        return summarise_counts(obj.counts)
+
+
+def summarise_counts(counts: dict) -> str:
+    parts = []
+    for kind, outcomes in sorted(counts.items()):
+        described = ", ".join(f"{n} {outcome}" for outcome, n in sorted(outcomes.items()) if n)
+        parts.append(f"{kind}: {described}")
+    return "; ".join(parts) or "nothing"

@@ -1,0 +1,85 @@
+"""Topics: create, rename, and merge two into one without losing a tagging."""
+
+from django import forms
+from django.contrib import admin, messages
+from django.db import transaction
+from django.db.models import Count
+from django.db.models.functions import Lower
+from django.template.response import TemplateResponse
+
+from ..models import Article, Topic
+from ..signals import content_changed
+from .mixins import DeskAdmin
+
+
+class TopicForm(forms.ModelForm):
+    class Meta:
+        model = Topic
+        fields = ("name", "slug", "description")
+
+    def clean_name(self):
+        name = self.cleaned_data["name"].strip()
+        clash = Topic.objects.alias(folded=Lower("name")).filter(folded=name.lower()).exclude(pk=self.instance.pk)
+        if clash.exists():
+            raise forms.ValidationError(
+                f"There is already a topic “{clash.first()}”. Topic names are the same whatever their case; "
+                "to combine two topics, use “Merge into one topic” on the topic list.")
+        return name
+
+
+def merge_topics(*, keep: Topic, merged: list[Topic]) -> int:
+    """Move every tagging of `merged` to `keep`, then delete them. Returns the taggings moved."""
+    through = Article.topics.through
+    with transaction.atomic():
+        article_ids = set(through.objects.filter(topic__in=merged).values_list("article_id", flat=True))
+        already = set(through.objects.filter(topic=keep, article_id__in=article_ids)
+                      .values_list("article_id", flat=True))
+        through.objects.bulk_create([through(article_id=pk, topic_id=keep.pk) for pk in article_ids - already])
+        moved = through.objects.filter(topic__in=merged).delete()[0]
+        # The editor's tagging now differs from the source's: keep it through the next import.
+        articles = list(Article.objects.filter(pk__in=article_ids).only("pk", "edited_fields"))
+        for article in articles:
+            article.mark_edited("topics")
+        Article.objects.bulk_update(articles, ["edited_fields"])
+        Topic.objects.filter(pk__in=[topic.pk for topic in merged]).delete()
+    content_changed.send(sender=Topic)
+    return moved
+
+
+@admin.register(Topic)
+class TopicAdmin(DeskAdmin):
+    form = TopicForm
+    list_display = ("name", "slug", "article_count")
+    search_fields = ("name", "slug")
+    prepopulated_fields = {"slug": ("name",)}
+    actions = ["merge"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(article_total=Count("articles"))
+
+    @admin.display(description="articles", ordering="article_total")
+    def article_count(self, obj):
+        return obj.article_total
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        content_changed.send(sender=Topic, instances=[obj])
+
+    @admin.action(description="Merge selected topics into one topic", permissions=["change"])
+    def merge(self, request, queryset):
+        topics = list(queryset.order_by("name"))
+        if len(topics) < 2:
+            self.message_user(request, "Select at least two topics to merge.", messages.WARNING)
+            return None
+        keep = next((t for t in topics if str(t.pk) == request.POST.get("keep")), None)
+        if keep is None or request.POST.get("confirm") != "yes":
+            return TemplateResponse(request, "admin/clippings/merge_topics.html", {
+                **self.admin_site.each_context(request), "title": "Merge topics", "opts": self.opts,
+                "topics": topics, "selected": request.POST.getlist(admin.helpers.ACTION_CHECKBOX_NAME),
+            })
+        merged = [t for t in topics if t != keep]
+        names = ", ".join(f"“{t}”" for t in merged)
+        moved = merge_topics(keep=keep, merged=merged)
+        self.message_user(request, f"Merged {names} into “{keep}”: {moved} taggings moved, "
+                                   f"{len(merged)} topic{'s' if len(merged) != 1 else ''} removed.")
+        return None

@@ -1,0 +1,52 @@
+"""Who may do what to editorial state: the one place the publish permission is checked.
+
+Editors curate, tag and send to review; only Publishers make something public or withdraw it
+(including scheduling either). The change form, the list's inline edits, history reverts and the
+bulk actions all go through `may_publish` and `EditorialForm`.
+"""
+
+from django import forms
+from django.conf import settings
+from django.contrib.auth import get_permission_codename
+from django.core.exceptions import PermissionDenied
+
+from ..models import Status
+from ..models.editorial import needs_publish_permission
+
+SCHEDULE_FIELDS = ("publish_at", "unpublish_at")
+
+
+def may_publish(user, model) -> bool:
+    opts = model._meta
+    return user.has_perm(f"{opts.app_label}.{get_permission_codename('publish', opts)}")
+
+
+def check_status_change(user, model, before: str, after: str) -> None:
+    """Refuse, on the server, a change of status the user may not make."""
+    if needs_publish_permission(before, after) and not may_publish(user, model):
+        raise PermissionDenied("Only Publishers can publish or unpublish.")
+
+
+class EditorialForm(forms.ModelForm):
+    """Validates status and schedule changes against the user's role (set as `may_publish`)."""
+
+    may_publish = False
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.status_before = self.instance.status if self.instance.pk else Status.DRAFT
+        for name in SCHEDULE_FIELDS:
+            if name in self.fields:
+                self.fields[name].help_text += f" Time zone: {settings.TIME_ZONE}."
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.may_publish:
+            return cleaned
+        status = cleaned.get("status", self.status_before)
+        if needs_publish_permission(self.status_before, status):
+            self.add_error("status", "Only Publishers can publish or unpublish. Send it to review instead.")
+        for name in SCHEDULE_FIELDS:
+            if name in self.changed_data:
+                self.add_error(name, "Only Publishers can schedule publishing.")
+        return cleaned
