@@ -6,6 +6,7 @@ raises `DocumentError` naming what is wrong and, where known, the line.
 """
 
 import hashlib
+import json
 import re
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -17,6 +18,7 @@ from django.utils.dateparse import parse_date, parse_datetime
 from .cleaning import InvalidURL, canonical_url, clean_line, clean_paragraphs, domain_of
 
 MAX_DOCUMENT_BYTES = 5 * 1024 * 1024
+MAX_URL_LENGTH = 2000
 
 
 class DocumentError(ValueError):
@@ -282,10 +284,20 @@ class _Fields:
         value = self.text_field(key)
         if value:
             try:
-                canonical_url(value)
+                canonical = canonical_url(value)
             except InvalidURL as error:
                 raise self.error(key, str(error)) from None
+            # The URL columns hold 2,000 characters (PostgreSQL enforces it, SQLite would not).
+            if max(len(value), len(canonical)) > MAX_URL_LENGTH:
+                raise self.error(key, f"the URL is longer than {MAX_URL_LENGTH} characters")
         return value
+
+    def size(self, key: str) -> int | None:
+        """An image's width or height in pixels: a whole number, not below zero."""
+        number = self.integer(key)
+        if number is not None and number < 0:
+            raise self.error(key, f"expected a size in pixels, got {number}")
+        return number
 
     def listing(self, key: str) -> list:
         value = self.data.get(key)
@@ -321,7 +333,7 @@ def _images(fields: _Fields) -> list[ImageData]:
         url = image.url("url")
         if url:
             images.append(
-                ImageData(url, image.integer("width"), image.integer("height"), image.boolean("isCached"))
+                ImageData(url, image.size("width"), image.size("height"), image.boolean("isCached"))
             )
     return images
 
@@ -369,9 +381,26 @@ def _topics(fields: _Fields) -> list[str]:
     return topics
 
 
+def _check_storable(fields: _Fields) -> None:
+    """The document is kept as JSON (`source_data`): a value JSON cannot hold (NaN, infinity,
+    binary data, a set) is refused here, naming its key, rather than failing in the database."""
+    try:
+        json.dumps(fields.data, allow_nan=False)
+    except (TypeError, ValueError):
+        for key, value in fields.data.items():
+            try:
+                json.dumps({str(key): value}, allow_nan=False)
+            except (TypeError, ValueError):
+                raise fields.error(
+                    str(key), "holds a value that cannot be stored (NaN, infinity, binary data or a set)"
+                ) from None
+        raise DocumentError("the front matter has a key that cannot be stored (binary data?)") from None
+
+
 def parse_clipping(text: str) -> Clipping:
     data = load_front_matter(text)
     fields = _Fields(data, text)
+    _check_storable(fields)
     url, web_url, original_url = _primary_url(fields)
     secured = data.get("secured")
     return Clipping(

@@ -12,14 +12,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.db import transaction
-from django.db.models import OuterRef, Q, Subquery
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 from django.utils.text import slugify
 
 from .documents import Clipping, DocumentError, PressReleaseText, ProviderData, content_hash, read_document
 from .locks import hold_lock
-from .signals import content_changed
 from .models import Article, Image, ImportRun, PressRelease, Provider, RelatedLink, Topic
+from .signals import content_changed
 
 CREATED, UPDATED, UNCHANGED, FAILED = "created", "updated", "unchanged", "failed"
 ARTICLE, PRESS_RELEASE, PROVIDER, TOPIC = "articles", "press releases", "providers", "topics"
@@ -195,6 +195,7 @@ class Importer:
                     .prefetch_related("topics")}
         created: list[tuple[Article, Clipping]] = []
         updated: list[tuple[Article, Clipping, bool]] = []
+        changed_ids: set[int] = set()
         for source, doc in items:
             article = existing.get(doc.url)
             if article is not None and article.source_hash == source.hash:
@@ -210,6 +211,8 @@ class Importer:
                     changed = True
             topics_changed = "topics" in to_apply and (
                 article.pk is None or sorted(t.name for t in article.topics.all()) != sorted(doc.topics))
+            # Keys we do not model, and the secured blob, are source data too: a change to them is an update.
+            changed = changed or article.source_data != doc.raw or article.secured != doc.secured
             article.source_name, article.source_hash = source.name[:500], source.hash
             article.last_imported_at = article.updated_at = now
             article.source_data, article.secured = doc.raw, doc.secured
@@ -217,7 +220,8 @@ class Importer:
                 created.append((article, doc))
             else:
                 updated.append((article, doc, topics_changed))
-                outcome.add(ARTICLE, UPDATED if changed or topics_changed else UNCHANGED)
+                if changed or topics_changed:
+                    changed_ids.add(article.pk)
         Article.objects.bulk_create([article for article, _ in created])
         outcome.add(ARTICLE, CREATED, len(created))
         if updated:
@@ -228,9 +232,11 @@ class Importer:
             Article.topics.through(article_id=article.pk, topic_id=topics[name.lower()].pk)
             for article, doc in [*created, *retagged] for name in doc.topics
         ])
-        save_images([(a, doc.images) for a, doc in created], [(a, doc.images) for a, doc, _ in updated])
-        save_related_links([*created, *((a, doc) for a, doc, _ in updated)], providers)
+        changed_ids |= save_images([(a, doc.images) for a, doc in created], [(a, doc.images) for a, doc, _ in updated])
+        changed_ids |= save_related_links([*created, *((a, doc) for a, doc, _ in updated)], providers)
         link_related_coverage([article.url for article, _ in created])
+        for article, _, _ in updated:
+            outcome.add(ARTICLE, UPDATED if article.pk in changed_ids else UNCHANGED)
         return outcome
 
     # Press releases -------------------------------------------------------------------------
@@ -289,12 +295,18 @@ def ensure_providers(found: list[ProviderData], outcome: ImportReport) -> dict[s
     providers = {p.domain: p for p in Provider.objects.filter(domain__in=names)}
     missing = [domain for domain in names if domain not in providers]
     if missing:
-        taken = set(Provider.objects.values_list("slug", flat=True).filter(
-            slug__in=[slugify(d.replace(".", "-")) for d in missing]))
+        # Choose slugs, then ask whether any is taken (a numbered "-2" as much as the plain one);
+        # choose again around those that are, until none is.
+        taken: set[str] = set()
+        while True:
+            chosen = set(taken)
+            slugs = {domain: unique_slug(Provider, domain.replace(".", "-"), chosen, 253) for domain in missing}
+            clashes = set(Provider.objects.filter(slug__in=slugs.values()).values_list("slug", flat=True))
+            if not clashes:
+                break
+            taken |= clashes
         new = Provider.objects.bulk_create([
-            Provider(domain=domain, name=names[domain][:200],
-                     slug=unique_slug(Provider, domain.replace(".", "-"), taken, 253))
-            for domain in missing
+            Provider(domain=domain, name=names[domain][:200], slug=slugs[domain]) for domain in missing
         ])
         providers.update({p.domain: p for p in new})
         outcome.add(PROVIDER, CREATED, len(new))
@@ -315,31 +327,55 @@ def ensure_topics(names: set[str], outcome: ImportReport) -> dict[str, Topic]:
     return topics
 
 
-def save_images(created: list[tuple[Article, list]], updated: list[tuple[Article, list]]) -> None:
-    """An article's images follow its source, except those we have stored a copy of: they stay."""
-    have = defaultdict(set)
-    for article_id, url in Image.objects.filter(article__in=[a for a, _ in updated]).values_list("article_id", "url"):
-        have[article_id].add(url)
-    gone = Q()
-    for article, images in updated:
-        if urls := have[article.pk] - {image.url for image in images}:
-            gone |= Q(article=article, url__in=urls)
+def save_images(created: list[tuple[Article, list]], updated: list[tuple[Article, list]]) -> set[int]:
+    """An article's images follow its source, except those we have stored a copy of: they stay.
+
+    Returns the ids of the updated articles whose images changed."""
+    return sync_images("article", created, updated)
+
+
+def sync_images(owner: str, created: list[tuple], updated: list[tuple]) -> set[int]:
+    """The images of each owner (an article or a related link) made to follow its source: new ones
+    added, sizes updated, gone ones deleted unless we stored a copy. Returns the owners changed."""
+    have: dict[int, dict[str, Image]] = defaultdict(dict)
+    for image in Image.objects.filter(**{f"{owner}__in": [o for o, _ in updated]}):
+        have[getattr(image, f"{owner}_id")][image.url] = image
+    gone, resized, touched, new = [], [], set(), []
+    for obj, images in [*created, *updated]:
+        wanted = {image.url: image for image in images}
+        stored = have.get(obj.pk, {})
+        for url, image in stored.items():
+            if url not in wanted and not image.file:
+                gone.append(image.pk)
+                touched.add(obj.pk)
+        for url, data in wanted.items():
+            sizes = (data.width, data.height, data.cached_at_source)
+            if (image := stored.get(url)) is None:
+                new.append(Image(**{owner: obj}, url=url, width=data.width, height=data.height,
+                                 cached_at_source=data.cached_at_source))
+                touched.add(obj.pk)
+            elif (image.width, image.height, image.cached_at_source) != sizes:
+                image.width, image.height, image.cached_at_source = sizes
+                resized.append(image)
+                touched.add(obj.pk)
     if gone:
-        Image.objects.filter(gone, file="").delete()
-    Image.objects.bulk_create([
-        Image(article=article, url=image.url, width=image.width, height=image.height,
-              cached_at_source=image.cached_at_source)
-        for article, images in [*created, *updated] for image in images if image.url not in have[article.pk]
-    ])
+        Image.objects.filter(pk__in=gone).delete()
+    if resized:
+        Image.objects.bulk_update(resized, ["width", "height", "cached_at_source"])
+    Image.objects.bulk_create(new)
+    return touched - {obj.pk for obj, _ in created}
 
 
-def save_related_links(owned: list[tuple[Article, Clipping]], providers: dict[str, Provider]) -> None:
-    """Upsert each article's related coverage by URL, pointing at our own copy of the story if any."""
+def save_related_links(owned: list[tuple[Article, Clipping]], providers: dict[str, Provider]) -> set[int]:
+    """Upsert each article's related coverage by URL, pointing at our own copy of the story if any;
+    coverage the source no longer lists is dropped. Returns the ids of the articles whose coverage changed."""
     urls = {link.url for _, doc in owned for link in doc.related}
     ours = dict(Article.objects.filter(url__in=urls).values_list("url", "pk"))
     existing = {(link.article_id, link.url): link
                 for link in RelatedLink.objects.filter(article__in=[a for a, _ in owned])} if owned else {}
-    new, changed = [], []
+    new, changed, kept = [], [], []
+    listed = {(article.pk, data.url) for article, doc in owned for data in doc.related}
+    dropped = [link for key, link in existing.items() if key not in listed]
     for article, doc in owned:
         for position, data in enumerate(doc.related):
             values = dict(  # keys: _RELATED_LINK_FIELDS
@@ -352,18 +388,20 @@ def save_related_links(owned: list[tuple[Article, Clipping]], providers: dict[st
             link = existing.get((article.pk, data.url))
             if link is None:
                 new.append((RelatedLink(article=article, url=data.url, **values), data.images))
-            elif any(getattr(link, k) != v for k, v in values.items()):
+                continue
+            if any(getattr(link, k) != v for k, v in values.items()):
                 for key, value in values.items():
                     setattr(link, key, value)
                 changed.append(link)
+            kept.append((link, data.images))
+    if dropped:
+        RelatedLink.objects.filter(pk__in=[link.pk for link in dropped]).delete()
     RelatedLink.objects.bulk_create([link for link, _ in new])
     if changed:
         RelatedLink.objects.bulk_update(changed, _RELATED_LINK_FIELDS)
-    Image.objects.bulk_create([
-        Image(related_link=link, url=image.url, width=image.width, height=image.height,
-              cached_at_source=image.cached_at_source)
-        for link, images in new for image in images
-    ])
+    relinked = sync_images("related_link", new, kept) if owned else set()
+    return {link.article_id for link in [*dropped, *changed, *(link for link, _ in new)]} | {
+        link.article_id for link, _ in kept if link.pk in relinked}
 
 
 def link_related_coverage(new_urls: list[str]) -> None:

@@ -280,6 +280,9 @@ BAD_INPUTS = {
                         "publishedDateTime: '2023-02-30T11:00:00Z' is not a real date", 4),
     "not a date": (clipping(publishedDateTime="last Tuesday"), "publishedDateTime: 'last Tuesday' is not a date", 4),
     "topics not names": (clipping(topics="[{a: 1}]"), "topics: expected topic names", 4),
+    "negative image size": (clipping(images="[{url: 'https://img.example/a.jpg', width: -5}]"),
+                            "images[0].width: expected a size in pixels, got -5", 4),
+    "URL too long": (clipping(webUrl="https://news.example/" + "a" * 2000), "webUrl: the URL is longer than 2000", 3),
     "front matter a list": (b"---\n- a\n- b\n---\n", "not a set of `key: value` lines", 2),
     "empty front matter": (b"---\n---\n", "not a set of `key: value` lines", 2),
     "empty file": (b"", "the file is empty", None),
@@ -357,3 +360,12 @@ def test_an_error_in_a_lone_image_points_at_its_line():
     error = parse_error(clipping(excerpt="x", images="{url: 'https://img.example/a.jpg', width: wide}"))
     assert error.message == "images[0].width: expected a whole number, got 'wide'"
     assert error.line == 5
+
+
+@pytest.mark.parametrize(
+    ("value", "line"), [(".nan", 4), ("-.inf", 4), ("!!binary aGVsbG8=", 4), ("[1, {a: .nan}]", 4), ("!!set {a, b}", 4)]
+)
+def test_a_value_json_cannot_hold_is_refused_naming_its_key(value, line):
+    error = parse_error(clipping(sentiment=value))
+    assert error.message == "sentiment: holds a value that cannot be stored (NaN, infinity, binary data or a set)"
+    assert error.line == line
