@@ -1,0 +1,97 @@
+"""The page cache for anonymous readers, its invalidation, and conditional GET."""
+
+from datetime import timedelta
+from unittest import mock
+
+import pytest
+from django.conf import settings
+from django.core.cache import cache
+from django.urls import reverse
+from django.utils import timezone
+
+from clippings.models import Article, Status
+from clippings.signals import content_changed
+from tests.factories import PublishedArticleFactory, TopicFactory
+
+LIST = "/coverage/"
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    cache.clear()
+
+
+def test_a_repeat_visit_is_served_from_the_cache_without_queries(client, db, django_assert_num_queries):
+    PublishedArticleFactory(title="Cached story")
+    first = client.get(LIST)
+    with django_assert_num_queries(0):
+        second = client.get(LIST)
+    assert second.content == first.content
+    assert not second.cookies
+    assert "Cookie" in second["Vary"]
+
+
+def test_publishing_shows_at_once_on_every_affected_page(client, db):
+    topic = TopicFactory(name="Drones")
+    PublishedArticleFactory(topics=[topic])
+    article = PublishedArticleFactory(title="Newly published", status=Status.DRAFT, topics=[topic])
+    pages = ["/", LIST, topic.get_absolute_url(), reverse("clippings:coverage_feed_rss")]
+    for url in pages:
+        assert "Newly published" not in client.get(url).content.decode()
+    article.status = Status.PUBLISHED
+    article.save()
+    for url in pages:
+        assert "Newly published" in client.get(url).content.decode(), url
+    assert client.get(article.get_absolute_url()).status_code == 200
+
+
+def test_unpublishing_through_a_queryset_update_shows_once_content_changed_is_sent(client, db):
+    article = PublishedArticleFactory(title="Soon withdrawn")
+    assert "Soon withdrawn" in client.get(LIST).content.decode()
+    assert client.get(article.get_absolute_url()).status_code == 200
+    Article.objects.filter(pk=article.pk).update(status=Status.ARCHIVED)
+    content_changed.send(sender=Article)
+    assert "Soon withdrawn" not in client.get(LIST).content.decode()
+    assert client.get(article.get_absolute_url()).status_code == 404
+
+
+def test_a_scheduled_withdrawal_ends_the_cached_pages(client, db):
+    now = timezone.now()
+    PublishedArticleFactory(title="Withdrawn at noon", unpublish_at=now + timedelta(minutes=5))
+    assert "Withdrawn at noon" in client.get(LIST).content.decode()
+    later = now + timedelta(minutes=6)
+    with mock.patch("django.utils.timezone.now", return_value=later), \
+            mock.patch("clippings.cache.time.time", return_value=later.timestamp()):
+        assert "Withdrawn at noon" not in client.get(LIST).content.decode()
+
+
+def test_staff_with_a_session_are_neither_served_nor_filling_the_cache(client, db, editor):
+    PublishedArticleFactory(title="Story")
+    client.get(LIST)  # cached for anonymous readers
+    client.force_login(editor)
+    assert settings.SESSION_COOKIE_NAME in client.cookies
+    with mock.patch("clippings.cache.cache.set") as cache_set:
+        response = client.get(LIST)
+    assert response.status_code == 200
+    assert not [call for call in cache_set.call_args_list if "public:page" in call.args[0]]
+
+
+def test_conditional_get_answers_304_until_the_content_changes(client, db):
+    PublishedArticleFactory()
+    first = client.get(LIST)
+    assert first["ETag"] and first["Last-Modified"]
+    assert "no-cache" in first["Cache-Control"]
+    again = client.get(LIST, headers={"If-None-Match": first["ETag"]})
+    assert again.status_code == 304
+    since = client.get(LIST, headers={"If-Modified-Since": first["Last-Modified"]})
+    assert since.status_code == 304
+    PublishedArticleFactory()
+    assert client.get(LIST, headers={"If-None-Match": first["ETag"]}).status_code == 200
+
+
+def test_error_pages_are_not_cached(client, db):
+    article = PublishedArticleFactory(status=Status.DRAFT)
+    assert client.get(article.get_absolute_url()).status_code == 404
+    # No content_changed: had the 404 been cached, it would still be served.
+    Article.objects.filter(pk=article.pk).update(status=Status.PUBLISHED)
+    assert client.get(article.get_absolute_url()).status_code == 200
