@@ -103,6 +103,8 @@ class Importer:
         self.batch_size = batch_size
         self.progress = progress or (lambda done: None)
         self.report = ImportReport()
+        # Every document read in this run, by hash: of two documents with one URL, the first wins.
+        self.run_hashes: set[str] = set()
 
     def import_paths(self, paths: Iterable[str | Path]) -> ImportReport:
         started = timezone.now()
@@ -127,6 +129,7 @@ class Importer:
 
     def import_batch(self, paths: list[Path]) -> None:
         files = [read_source(path) for path in paths]
+        self.run_hashes.update(f.hash for f in files if f.hash)
         known = self._known_hashes([f.hash for f in files if f.hash])
         clippings: list[tuple[SourceFile, Clipping]] = []
         releases: list[tuple[SourceFile, PressReleaseText]] = []
@@ -198,7 +201,9 @@ class Importer:
         changed_ids: set[int] = set()
         for source, doc in items:
             article = existing.get(doc.url)
-            if article is not None and article.source_hash == source.hash:
+            # Unchanged; or another document of this run with the same URL got there first (were
+            # the last to win, re-importing the same files would flip the article between them).
+            if article is not None and (article.source_hash == source.hash or article.source_hash in self.run_hashes):
                 outcome.add(ARTICLE, UNCHANGED)
                 continue
             if article is None:

@@ -744,13 +744,26 @@ def test_spellings_of_one_url_in_one_batch_are_one_article(db, tmp_path):
                                  "https://news.example/story/", "https://NEWS.Example/story",
                                  "HTTPS://news.example/story#top"]):
         write_clipping(tmp_path, f"{index}.txt", webUrl=url, quality=str(index))
-    report = import_paths(tmp_path)
+    report = import_paths(tmp_path, batch_size=2)
     assert report.ok
     article = Article.objects.get()
     assert article.url == "https://news.example/story"
-    assert article.quality == 3  # the last copy read wins
-    assert counts(report)[ARTICLE] == {CREATED: 1, UPDATED: 3}
+    assert article.quality == 0  # the first copy read wins
+    assert counts(report)[ARTICLE] == {CREATED: 1, UNCHANGED: 3}
     assert Provider.objects.get().domain == "news.example"
+
+
+def test_reimporting_two_versions_of_one_story_changes_nothing(db, tmp_path):
+    # Were the last copy to win, each run would flip the article: the copy that is current is
+    # skipped as unchanged, and the other one applied.
+    write_clipping(tmp_path, "a.txt", webUrl="https://news.example/story", quality="1")
+    write_clipping(tmp_path, "b.txt", webUrl="https://news.example/story/", quality="2")
+    import_paths(tmp_path)
+    first = Article.objects.values("quality", "source_name", "updated_at").get()
+    for _ in range(2):
+        report = import_paths(tmp_path)
+        assert counts(report) == {ARTICLE: {UNCHANGED: 2}}
+        assert Article.objects.values("quality", "source_name", "updated_at").get() == first
 
 
 def test_spellings_of_one_url_across_imports_are_one_article(db, tmp_path):
