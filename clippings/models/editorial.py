@@ -5,7 +5,7 @@ over a field an editor corrected: the editor's value stays, and the import's new
 `upstream_changes` for the editor to accept or dismiss.
 """
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from django.db import models, transaction
@@ -91,7 +91,8 @@ class EditorialQuerySet(models.QuerySet):
 def as_source_json(value: Any) -> Any:
     """The form in which a source value is kept in JSON (and compared)."""
     if isinstance(value, datetime):
-        return value.isoformat()
+        # In UTC, so that one moment written in two zones compares equal (a feed may move zones).
+        return (value.astimezone(UTC) if value.tzinfo else value).isoformat()
     if isinstance(value, models.Model):
         return value.pk
     return value

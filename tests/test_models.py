@@ -1,0 +1,105 @@
+"""The merge of source values and editors' corrections (models/editorial.py), record by record."""
+
+from datetime import UTC, datetime, timedelta, timezone
+
+from clippings.models import PressRelease, Status
+from clippings.models.editorial import as_source_json
+
+from .factories import ArticleFactory, PressReleaseFactory, TopicFactory
+
+EASTERN = timezone(timedelta(hours=-4))
+
+
+def source(**values):
+    return {"title": "Title", "dateline": "NEW YORK", "body": "Body.", "copyright_year": 2024, **values}
+
+
+def test_an_uncorrected_record_takes_every_source_value():
+    release = PressRelease()
+    assert release.take_source_values(source()) == source()
+    assert release.source_values == source()
+    assert (release.upstream_changes, release.status) == ({}, Status.DRAFT)
+
+
+def test_a_corrected_field_is_not_applied_and_its_new_value_waits():
+    release = PressRelease(title="Editor's title", source_values=source(), edited_fields=["title"])
+    to_apply = release.take_source_values(source(title="New source title", body="New body."))
+    assert "title" not in to_apply and to_apply["body"] == "New body."
+    assert release.upstream_changes == {"title": "New source title"}
+    assert release.source_values["title"] == "New source title"
+
+
+def test_no_upstream_change_when_the_source_value_did_not_change():
+    release = PressRelease(title="Editor's title", source_values=source(), edited_fields=["title"])
+    release.take_source_values(source())
+    assert release.upstream_changes == {}
+
+
+def test_a_source_that_comes_round_to_the_editor_clears_the_waiting_change():
+    release = PressRelease(title="Editor's title", source_values=source(), edited_fields=["title"],
+                           upstream_changes={"title": "Something else"})
+    release.take_source_values(source(title="Editor's title"))
+    assert release.upstream_changes == {}
+
+
+def test_mark_edited_is_idempotent():
+    release = PressRelease()
+    release.mark_edited("title", "body")
+    release.mark_edited("title")
+    assert release.edited_fields == ["title", "body"]
+
+
+def test_accept_takes_the_value_and_follows_the_source_again():
+    release = PressRelease(title="Editor's", copyright_year=2023, edited_fields=["title", "copyright_year"],
+                           upstream_changes={"title": "Source's", "copyright_year": 2024})
+    release.accept_upstream_change("title")
+    release.accept_upstream_change("copyright_year")
+    assert (release.title, release.copyright_year) == ("Source's", 2024)
+    assert (release.edited_fields, release.upstream_changes) == ([], {})
+
+
+def test_dismiss_keeps_the_correction():
+    release = PressRelease(title="Editor's", edited_fields=["title"], upstream_changes={"title": "Source's"})
+    release.dismiss_upstream_change("title")
+    assert (release.title, release.edited_fields, release.upstream_changes) == ("Editor's", ["title"], {})
+
+
+def test_the_same_moment_in_another_zone_is_not_a_change():
+    moment = datetime(2023, 10, 12, 11, 0, tzinfo=UTC)
+    assert as_source_json(moment) == as_source_json(moment.astimezone(EASTERN)) == "2023-10-12T11:00:00+00:00"
+
+
+def test_a_corrected_date_sees_no_change_when_the_source_moves_only_its_zone(db):
+    article = ArticleFactory(published_at=datetime(2023, 10, 12, 11, 0, tzinfo=UTC))
+    article.source_values = {"published_at": "2023-10-10T00:00:00+00:00"}
+    article.mark_edited("published_at")
+    article.take_source_values({"published_at": datetime(2023, 10, 12, 7, 0, tzinfo=EASTERN)})  # = the editor's
+    assert article.upstream_changes == {}
+
+
+def test_accepting_a_date_restores_an_aware_datetime(db):
+    article = ArticleFactory(edited_fields=["published_at"],
+                             upstream_changes={"published_at": "2023-10-14T09:30:00+00:00"})
+    article.accept_upstream_change("published_at")
+    article.save()
+    article.refresh_from_db()
+    assert article.published_at == datetime(2023, 10, 14, 9, 30, tzinfo=UTC)
+
+
+def test_corrected_topics_are_compared_by_name(db):
+    ai, vision = TopicFactory(name="AI"), TopicFactory(name="Computer Vision")
+    article = ArticleFactory(topics=[ai], source_values={"topics": ["AI", "Computer Vision"]},
+                             edited_fields=["topics"])
+    article.take_source_values({"topics": ["AI", "Computer Vision"]})
+    assert article.upstream_changes == {}
+    article.take_source_values({"topics": ["AI", "Computer Vision", "Privacy"]})
+    assert article.upstream_changes == {"topics": ["AI", "Computer Vision", "Privacy"]}
+    article.take_source_values({"topics": ["AI"]})  # the source now agrees with the editor
+    assert article.upstream_changes == {}
+    article.upstream_changes = {"topics": ["AI", "Computer Vision"]}
+    article.accept_upstream_change("topics")
+    assert set(article.topics.all()) == {ai, vision}
+
+
+def test_a_press_release_factory_record_is_a_draft(db):
+    assert PressReleaseFactory().status == Status.DRAFT
