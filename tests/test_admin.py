@@ -327,3 +327,21 @@ def test_desk_overview(client, editor, seeds, django_assert_max_num_queries):
     assert "<svg" in page and "America/New_York" in page
     assert ImportRun.objects.exists()
     assert "<script" not in page.split('id="desk"')[1].split("</section>")[0]
+
+
+def test_desk_chart_draws_topics_per_month(client, editor, seeds):
+    client.force_login(editor)
+    page = client.get(reverse("admin:index")).content.decode()
+    chart = page.split('id="desk-chart"')[1]
+    assert "<polyline" in chart and "Computer Vision" in chart
+
+
+def test_date_hierarchy_links_cost_no_scan(client, superuser, desk):
+    client.force_login(superuser)
+    response = client.get(url("article_changelist"))
+    year = str(Article.objects.first().published_at.year)
+    assert (year, f"?published_at__year={year}") in response.context["date_links"]["choices"]
+    response = client.get(url("article_changelist") + f"?published_at__year={year}&status__exact=draft")
+    assert response.status_code == 200
+    first_month = response.context["date_links"]["choices"][0][1]
+    assert "status__exact=draft" in first_month and "published_at__month=1" in first_month

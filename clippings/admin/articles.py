@@ -37,7 +37,7 @@ class ArticleAdmin(EditorialAdmin):
     list_filter = ("status", "featured", "provider", "topics", KindFilter, "published_at",
                    HasRelatedCoverageFilter, UpstreamChangesFilter)
     list_select_related = ("provider",)
-    search_fields = ("title", "excerpt", "provider__name", "provider__domain", "url", "web_url", "original_url")
+    search_fields = ("title", "excerpt", "provider__name", "url")
     date_hierarchy = "published_at"
     sortable_by = ("title", "provider", "published_at", "quality", "status", "featured")
     ordering = ("-published_at", "-id")

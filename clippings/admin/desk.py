@@ -38,13 +38,20 @@ def desk_context(request) -> dict:
             .order_by("unpublish_at")[:10],
             "upstream_pending": Article.objects.with_upstream_changes().count(),
             "imports": [(run, summarise_counts(run.counts)) for run in ImportRun.objects.all()[:5]],
-            "chart": coverage_chart(now),
+            "chart": coverage_chart(latest_coverage(now)),
         }
     }
 
 
+def latest_coverage(now: datetime) -> datetime:
+    """The chart ends at the newest article's month (coverage is often imported long after)."""
+    latest = (Article.objects.filter(published_at__lte=now).order_by("-published_at")
+              .values_list("published_at", flat=True).first())
+    return latest or now
+
+
 def coverage_chart(now: datetime) -> str:
-    """Articles per month per topic over the last year, as an inline SVG line chart."""
+    """Articles per month per topic over the twelve months up to `now`, as an inline SVG line chart."""
     local = timezone.localtime(now)
     year, month = local.year, local.month - CHART_MONTHS + 1
     while month <= 0:
@@ -55,7 +62,7 @@ def coverage_chart(now: datetime) -> str:
     for _ in range(CHART_MONTHS):
         months.append(cursor.date())
         cursor = cursor.replace(year=cursor.year + cursor.month // 12, month=cursor.month % 12 + 1)
-    rows = (Article.topics.through.objects.filter(article__published_at__gte=start)
+    rows = (Article.topics.through.objects.filter(article__published_at__gte=start, article__published_at__lte=now)
             .annotate(month=TruncMonth("article__published_at")).values_list("topic__name", "month")
             .annotate(n=Count("id")).order_by())
     series: dict[str, dict] = {}
@@ -64,7 +71,8 @@ def coverage_chart(now: datetime) -> str:
         series.setdefault(name, {})[key] = n
     top = sorted(series, key=lambda name: -sum(series[name].values()))[:CHART_TOPICS]
     if not top:
-        return format_html('<p class="help">No tagged coverage in the last {} months.</p>', CHART_MONTHS)
+        return format_html('<p class="help">No tagged coverage in the {} months up to {}.</p>', CHART_MONTHS,
+                           local.strftime("%B %Y"))
     width, height, left, bottom, top_pad = 640, 220, 40, 30, 10
     peak = max(max(series[name].values()) for name in top)
     step = (width - left - 10) / (CHART_MONTHS - 1)
@@ -77,8 +85,8 @@ def coverage_chart(now: datetime) -> str:
                                  (COLOURS[i], " ".join(f"{left + j * step:.1f},{y(series[name].get(m, 0)):.1f}"
                                                        for j, m in enumerate(months)), name)
                                  for i, name in enumerate(top)])
-    labels = format_html_join("", '<text x="{:.1f}" y="{}" font-size="10" text-anchor="middle">{}</text>', [
-        (left + j * step, height - 12, m.strftime("%b %y")) for j, m in enumerate(months)])
+    labels = format_html_join("", '<text x="{}" y="{}" font-size="10" text-anchor="middle">{}</text>', [
+        (f"{left + j * step:.1f}", height - 12, m.strftime("%b %y")) for j, m in enumerate(months)])
     axis = format_html('<text x="4" y="{}" font-size="10">{}</text><text x="4" y="{}" font-size="10">0</text>'
                        '<line x1="{}" y1="{}" x2="{}" y2="{}" stroke="#999"/>',
                        top_pad + 8, peak, height - bottom, left, height - bottom, width, height - bottom)
@@ -87,8 +95,8 @@ def coverage_chart(now: datetime) -> str:
     return format_html(
         '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {} {}" width="100%" role="img" '
         'aria-labelledby="coverage-chart-title"><title id="coverage-chart-title">Articles per month, by topic, '
-        "last {} months</title>{}{}{}</svg><ul class=\"chart-legend\">{}</ul>",
-        width, height, CHART_MONTHS, axis, lines, labels, legend)
+        "{} months to {}</title>{}{}{}</svg><ul class=\"chart-legend\">{}</ul>",
+        width, height, CHART_MONTHS, local.strftime("%B %Y"), axis, lines, labels, legend)
 
 
 def install(site: admin.AdminSite) -> None:

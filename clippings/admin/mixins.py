@@ -16,6 +16,7 @@ from simple_history.utils import bulk_update_with_history
 
 from ..models import Status
 from ..signals import content_changed
+from .dates import DateHierarchyLinks
 from .paginator import CappedCountPaginator
 from .workflow import SCHEDULE_FIELDS, EditorialForm, check_status_change, may_publish
 
@@ -28,6 +29,11 @@ class DeskAdmin(admin.ModelAdmin):
     paginator = CappedCountPaginator
     show_full_result_count = False
     list_per_page = 50
+
+    def changelist_view(self, request, extra_context=None):
+        if self.date_hierarchy:
+            extra_context = {"date_links": DateHierarchyLinks(self, request).links(), **(extra_context or {})}
+        return super().changelist_view(request, extra_context)
 
 
 class EditorialAdmin(DeskAdmin, SimpleHistoryAdmin):

@@ -24,7 +24,7 @@ class ProviderAdmin(DeskAdmin):
 @admin.register(RelatedLink)
 class RelatedLinkAdmin(DeskAdmin):
     list_display = ("title", "provider", "published_at", "quality", "article")
-    list_filter = ("kind", "published_at")
+    list_filter = ("published_at",)
     list_select_related = ("provider", "article")
     search_fields = ("title", "excerpt", "url", "provider__name")
     date_hierarchy = "published_at"

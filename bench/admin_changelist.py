@@ -1,0 +1,153 @@
+"""How long the article changelist takes with 100,000 articles, against a trivial admin page.
+
+    .venv/bin/python bench/admin_changelist.py [--articles 100000] [--runs 15]
+
+DATABASE_URL chooses the database. The benchmark owns what it writes to:
+- SQLite (or no DATABASE_URL): a fresh file var/bench/admin.sqlite3, deleted first;
+- PostgreSQL: the database named in the URL, whose name must contain "bench" (e.g. .../bench_admin;
+  created if missing); its public schema is dropped and migrations are run again.
+
+It fills the database with bulk_create (a few hundred providers, a dozen topics, 1–3 topics per
+article, related links on one article in ten), then times each page with Django's test client as
+a logged-in superuser: the median of --runs after two untimed warm-up requests, with the number of
+queries. The baseline is the admin's password-change page (a form and no list) measured in the same
+run; the ratio is page time / baseline time. Django's query log is off (DEBUG = False).
+"""
+
+import argparse
+import os
+import random
+import statistics
+import sys
+import time
+from datetime import timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "bench"))
+from import_speed import BENCH_VAR, _recreate_postgres_schema  # noqa: E402
+
+PAGES = {
+    "changelist": "",
+    "changelist, filtered by status and topic": "?status__exact=published&topics__id__exact={topic}",
+    "changelist, sorted by quality": "?o=4",
+    "changelist, search": "?q=surveillance",
+    "changelist, page 50": "?p=50",
+    "changelist, one month (date hierarchy)": "?published_at__year=2024&published_at__month=3",
+}
+
+
+def setup_database() -> str:
+    url = os.environ.get("DATABASE_URL", "").strip()
+    if not url or url.startswith("sqlite"):
+        BENCH_VAR.mkdir(parents=True, exist_ok=True)
+        path = BENCH_VAR / "admin.sqlite3"
+        for stale in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+            stale.unlink(missing_ok=True)
+        os.environ["DATABASE_URL"] = f"sqlite:///{path}"
+    else:
+        _recreate_postgres_schema(url)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsroom.settings")
+    os.environ.setdefault("DJANGO_DEBUG", "1")  # only so that no secret key is needed
+    sys.path.insert(0, str(ROOT))
+    import django
+    from django.conf import settings
+
+    django.setup()
+    settings.DEBUG = False
+    from django.core.management import call_command
+    from django.db import connection
+
+    call_command("migrate", verbosity=0)
+    version = ".".join(map(str, connection.Database.sqlite_version_info)) if connection.vendor == "sqlite" \
+        else f"{connection.pg_version // 10000}"
+    return f"{connection.vendor} {version} ({connection.settings_dict['NAME']})"
+
+
+def fill(articles: int, seed: int = 0) -> None:
+    from django.utils import timezone
+
+    from clippings.models import Article, Provider, RelatedLink, Status, Topic
+
+    rng = random.Random(seed)
+    providers = Provider.objects.bulk_create(
+        [Provider(name=f"Provider {i}", domain=f"provider{i}.example", slug=f"provider{i}") for i in range(300)])
+    names = ["AI", "Computer Vision", "Surveillance", "Policing", "Schools", "Privacy", "Immigration",
+             "Voting Rights", "Free Speech", "Prisons", "Housing", "Health"]
+    topics = Topic.objects.bulk_create([Topic(name=name, slug=name.lower().replace(" ", "-")) for name in names])
+    words = ["facial", "recognition", "surveillance", "schools", "privacy", "police", "court", "lawsuit", "state"]
+    statuses = [Status.DRAFT] * 5 + [Status.REVIEW] * 2 + [Status.PUBLISHED] * 8 + [Status.ARCHIVED]
+    start, now = timezone.now() - timedelta(days=5 * 365), timezone.now()
+    batch = 5000
+    through = Article.topics.through
+    for offset in range(0, articles, batch):
+        rows = []
+        for i in range(offset, min(offset + batch, articles)):
+            title = " ".join(rng.choice(words) for _ in range(8)).capitalize() + f" {i}"
+            rows.append(Article(
+                title=title, slug=f"story-{i}", excerpt=" ".join(rng.choice(words) for _ in range(30)),
+                url=f"https://news.example/story-{i}", published_at=start + (now - start) * rng.random(),
+                kind=rng.choice(["article", "article", "video", "opinion"]), quality=rng.randint(0, 100),
+                provider=rng.choice(providers), status=rng.choice(statuses), source_hash=f"{i:064x}",
+                source_data={"title": title, "published": False},
+            ))
+        created = Article.objects.bulk_create(rows)
+        through.objects.bulk_create([
+            through(article_id=article.pk, topic_id=topic.pk)
+            for article in created for topic in rng.sample(topics, rng.randint(1, 3))])
+        RelatedLink.objects.bulk_create([
+            RelatedLink(article=article, url=f"https://other.example/{article.pk}", title=article.title[:80])
+            for article in created[::10]])
+
+
+def measure(client, url: str, runs: int) -> tuple[float, int]:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for _ in range(2):
+        assert client.get(url, HTTP_HOST="localhost").status_code == 200, url
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        client.get(url, HTTP_HOST="localhost")
+        times.append(time.perf_counter() - started)
+    with CaptureQueriesContext(connection) as queries:
+        client.get(url, HTTP_HOST="localhost")
+    return statistics.median(times) * 1000, len(queries)
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--articles", type=int, default=100_000)
+    parser.add_argument("--runs", type=int, default=15)
+    args = parser.parse_args(argv)
+
+    database = setup_database()
+    started = time.perf_counter()
+    fill(args.articles)
+    print(f"{database}: filled {args.articles} articles in {time.perf_counter() - started:.1f} s")
+
+    from django.contrib.auth.models import User
+    from django.db import connection
+    from django.test import Client
+    from django.urls import reverse
+
+    from clippings.models import Topic
+
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+    client = Client()
+    client.force_login(User.objects.create_superuser("bench", "", "bench-password-not-used"))
+    baseline, _ = measure(client, reverse("admin:password_change"), args.runs)
+    print(f"{'baseline: password change page':45} {baseline:8.1f} ms")
+    changelist = reverse("admin:clippings_article_changelist")
+    topic = Topic.objects.get(name="Surveillance").pk
+    for name, query in PAGES.items():
+        ms, queries = measure(client, changelist + query.format(topic=topic), args.runs)
+        print(f"{name:45} {ms:8.1f} ms  {ms / baseline:5.1f}x  {queries:2d} queries")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
