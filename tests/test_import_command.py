@@ -134,9 +134,6 @@ def test_exit_status_of_the_process(scratch_sqlite, tmp_path):
     assert f"error: {tmp_path / 'binary.txt'}: this is a binary file, not a text document" in bad.stderr
     assert "CommandError: 1 document failed; nothing of them was written." in bad.stderr
     assert "  articles: 4 unchanged" in bad.stdout
-    missing = manage(scratch_sqlite, "import_clippings", tmp_path / "nowhere")
-    assert missing.returncode == 1
-    assert "No such file or directory" in missing.stderr
 
 
 def test_no_progress_bar_when_output_is_not_a_terminal(scratch_sqlite):
