@@ -1,0 +1,265 @@
+"""Full-text search: the reader's query language, matching, ranking, and an index that stays current.
+
+Every test that touches the database runs on SQLite (FTS5) and, in CI, on PostgreSQL (tsvector):
+the same fixtures must give the same results in the same order on both.
+"""
+
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.utils import timezone
+
+from clippings.models import Article, PressRelease, Status, Topic
+from clippings.search import Query, Term, fts5_query, parse_query, search_articles, search_press_releases
+from tests.factories import ArticleFactory, ProviderFactory, PublishedPressReleaseFactory, TopicFactory
+
+HOSTILE = [
+    '"', '""', '"""', "-", "--", "- -", '-"', "*", "facial*", "AND OR NOT", "NOT facial", "facial AND",
+    "NEAR(", "NEAR(facial recognition, 2)", '"facial recognition', 'facial "recognition', "'", "facial'",
+    "(", ")", "{title}: facial", "title:facial", "facial:A", "facial & !recognition | x", "<->", "^facial",
+    "\\", "%", "%s", "_", "'; DROP TABLE clippings_article; --", "\x00", "😀", "fa\u0301cial", "²",
+    "a" * 5000, " ".join(["facial"] * 500), "the", "-the", '"the of"',
+]
+
+
+def titles(queryset):
+    return [article.title for article in queryset]
+
+
+# ---------------------------------------------------------------------------------------------
+# The query language, without a database
+
+
+def test_words_phrases_and_exclusions():
+    assert parse_query('Facial "recognition technology" -police -"New York"') == Query((
+        Term(("facial",)),
+        Term(("recognition", "technology")),
+        Term(("police",), excluded=True),
+        Term(("new", "york"), excluded=True),
+    ))
+
+
+def test_punctuation_separates_words_and_joins_them_into_a_phrase():
+    assert parse_query("state-wide, schools!") == Query((Term(("state", "wide")), Term(("schools",))))
+    assert parse_query("AI.") == Query((Term(("ai",)),))
+
+
+def test_an_unclosed_quote_runs_to_the_end():
+    assert parse_query('schools "facial recognition') == Query((Term(("schools",)), Term(("facial", "recognition"))))
+
+
+def test_stop_words_are_dropped_except_inside_phrases():
+    assert parse_query("the police and the schools") == Query((Term(("police",)), Term(("schools",))))
+    assert parse_query('"freedom of speech"') == Query((Term(("freedom", "of", "speech")),))
+    assert not parse_query("the of and")
+
+
+def test_operators_of_either_database_are_plain_words():
+    assert parse_query("AND OR NOT NEAR") == Query((Term(("near",)),))
+    assert parse_query("facial:A & !police") == Query((Term(("facial", "a")), Term(("police",))))
+
+
+def test_nothing_to_look_for():
+    for text in ("", "   ", "-police", '"', "-", "*", "--", "!!!", None):
+        assert not parse_query(text), text
+
+
+def test_the_query_is_bounded():
+    assert len(parse_query(" ".join(f"word{n}" for n in range(100))).terms) == 12
+    assert len(parse_query('"' + " ".join(f"w{n}" for n in range(20)) + '"').terms[0].words) == 8
+
+
+def test_fts5_expression_quotes_every_term():
+    assert fts5_query(parse_query('near "a phrase" -police')) == '("near" AND "a phrase") NOT ("police")'
+
+
+# ---------------------------------------------------------------------------------------------
+# Matching and ranking, on the database
+
+
+@pytest.fixture
+def coverage(db):
+    """Articles that each mention "surveillance" in a different field, and some that do not."""
+    now = timezone.now()
+    tech = TopicFactory(name="Surveillance")
+    press = ProviderFactory(name="Surveillance Weekly", domain="surveillance.example")
+    other = ProviderFactory(name="Daily Planet", domain="planet.example")
+
+    def article(title, excerpt="", provider=other, days_ago=0, topics=()):
+        return ArticleFactory(title=title, excerpt=excerpt, provider=provider,
+                              published_at=now - timedelta(days=days_ago), topics=list(topics))
+
+    return {
+        "title": article("Surveillance cameras in schools", days_ago=5),
+        "topic": article("Cameras at the border", topics=[tech], days_ago=1),
+        "excerpt": article("City council votes", "A vote on surveillance of protesters.", days_ago=2),
+        "provider": article("Budget hearing postponed", provider=press, days_ago=0),
+        "none": article("Garden show opens", "Tulips and roses."),
+        "stemmed": article("Police photograph protesters", "Officers were photographing a march.", days_ago=3),
+    }
+
+
+def test_a_word_is_found_in_every_field_and_ranked_by_the_field(coverage):
+    found = search_articles(Article.objects.all(), "surveillance")
+    assert titles(found) == [
+        "Surveillance cameras in schools",  # title
+        "Cameras at the border",  # topic
+        "City council votes",  # excerpt
+        "Budget hearing postponed",  # provider
+    ]
+
+
+def test_words_are_stemmed_and_case_is_ignored(coverage):
+    assert titles(search_articles(Article.objects.all(), "PHOTOGRAPHED")) == ["Police photograph protesters"]
+    assert "Surveillance cameras in schools" in titles(search_articles(Article.objects.all(), "camera"))
+
+
+def test_every_word_must_be_found(coverage):
+    assert titles(search_articles(Article.objects.all(), "surveillance schools")) == [
+        "Surveillance cameras in schools"
+    ]
+
+
+def test_a_phrase_must_be_found_as_written(coverage):
+    ArticleFactory(title="Schools use cameras for surveillance")
+    assert titles(search_articles(Article.objects.all(), '"surveillance cameras"')) == [
+        "Surveillance cameras in schools"
+    ]
+
+
+def test_a_phrase_does_not_run_from_the_title_into_the_excerpt(db):
+    ArticleFactory(title="Report on facial", excerpt="Recognition is everywhere.")
+    assert not search_articles(Article.objects.all(), '"facial recognition"').exists()
+
+
+def test_exclusions(coverage):
+    found = search_articles(Article.objects.all(), "surveillance -cameras -budget")
+    assert titles(found) == ["City council votes"]
+    found = search_articles(Article.objects.all(), 'cameras -"border"')
+    assert titles(found) == ["Surveillance cameras in schools"]
+
+
+def test_ties_go_to_the_newer_then_the_higher_id(db):
+    now = timezone.now()
+    old = ArticleFactory(title="Drone policy", published_at=now - timedelta(days=3))
+    new_a = ArticleFactory(title="Drone rules", published_at=now)
+    new_b = ArticleFactory(title="Drone ban", published_at=now)
+    undated = ArticleFactory(title="Drone story", published_at=None)
+    found = list(search_articles(Article.objects.all(), "drone"))
+    assert found == [new_b, new_a, old, undated]
+
+
+def test_scores_add_up_over_terms(db):
+    both_in_title = ArticleFactory(title="Drone surveillance", published_at=timezone.now() - timedelta(days=9))
+    one_in_title = ArticleFactory(title="Drone news", excerpt="On surveillance.", published_at=timezone.now())
+    found = list(search_articles(Article.objects.all(), "drone surveillance"))
+    assert found == [both_in_title, one_in_title]
+    assert [a.search_rank for a in found] == [16, 10]
+
+
+def test_only_what_the_queryset_holds(coverage):
+    coverage["title"].status = Status.PUBLISHED
+    coverage["title"].save()
+    assert titles(search_articles(Article.objects.published(), "surveillance")) == [
+        "Surveillance cameras in schools"
+    ]
+
+
+def test_results_count_paginate_and_nest_in_another_query(coverage):
+    found = search_articles(Article.objects.all(), "surveillance")
+    assert found.count() == 4
+    assert titles(found[1:3]) == ["Cameras at the border", "City council votes"]
+    nested = Article.objects.filter(pk__in=found.values("pk")).order_by("pk")
+    assert nested.count() == 4
+    assert search_articles(Article.objects.for_listing(), "surveillance").count() == 4
+
+
+def test_hostile_input_never_raises(coverage):
+    for text in HOSTILE:
+        list(search_articles(Article.objects.all(), text))
+        list(search_press_releases(PressRelease.objects.all(), text))
+
+
+def test_nothing_to_look_for_finds_nothing(coverage):
+    assert not search_articles(Article.objects.all(), "-surveillance").exists()
+    assert not search_articles(Article.objects.all(), "").exists()
+
+
+# ---------------------------------------------------------------------------------------------
+# The index follows every way of writing
+
+
+def test_an_edit_is_found_at_once(coverage):
+    article = coverage["none"]
+    article.title = "Garden show bans drones"
+    article.save()
+    assert titles(search_articles(Article.objects.all(), "drones")) == ["Garden show bans drones"]
+    assert not search_articles(Article.objects.all(), "tulips drones -garden").exists()
+
+
+def test_bulk_create_bulk_update_and_update_are_indexed(db):
+    provider = ProviderFactory()
+    Article.objects.bulk_create([
+        Article(title=f"Biometric story {n}", url=f"https://bulk.example/{n}", provider=provider) for n in range(3)
+    ])
+    assert search_articles(Article.objects.all(), "biometric").count() == 3
+    articles = list(Article.objects.order_by("pk"))
+    articles[0].title = "Licence plate readers"
+    Article.objects.bulk_update(articles[:1], ["title"])
+    assert search_articles(Article.objects.all(), "biometric").count() == 2
+    assert search_articles(Article.objects.all(), "licence plate").count() == 1
+    Article.objects.filter(pk=articles[1].pk).update(excerpt="Geofence warrants")
+    assert titles(search_articles(Article.objects.all(), "geofence")) == ["Biometric story 1"]
+
+
+def test_tagging_renaming_and_deleting_are_indexed(coverage):
+    article = coverage["none"]
+    topic = TopicFactory(name="Beekeeping")
+    article.topics.add(topic)
+    assert titles(search_articles(Article.objects.all(), "beekeeping")) == ["Garden show opens"]
+    Topic.objects.filter(pk=topic.pk).update(name="Apiculture")
+    assert not search_articles(Article.objects.all(), "beekeeping").exists()
+    assert titles(search_articles(Article.objects.all(), "apiculture")) == ["Garden show opens"]
+    article.topics.remove(topic)
+    assert not search_articles(Article.objects.all(), "apiculture").exists()
+
+    provider = article.provider
+    provider.name = "Evening Chronicle"
+    provider.save()
+    assert "Garden show opens" in titles(search_articles(Article.objects.all(), "chronicle"))
+    article.delete()
+    assert "Garden show opens" not in titles(search_articles(Article.objects.all(), "chronicle"))
+
+
+def test_imported_seeds_are_searchable(seeds):
+    found = search_articles(Article.objects.all(), '"facial recognition" schools')
+    assert found.count() == Article.objects.filter(title__icontains="facial recognition").count() > 0
+    assert search_articles(Article.objects.all(), '"computer vision"').count() > 0  # a topic name
+    assert search_press_releases(PressRelease.objects.all(), PressRelease.objects.get().title).count() == 1
+
+
+def test_press_releases_are_found_in_title_body_and_organization(db):
+    now = timezone.now().date()
+    in_title = PublishedPressReleaseFactory(title="NYCLU sues over stop-and-frisk", date=now - timedelta(days=30))
+    in_body = PublishedPressReleaseFactory(title="Court hearing today", body="The frisk policy is unlawful.",
+                                           date=now)
+    by_org = PublishedPressReleaseFactory(title="Statement on budget", organization="Frisk Watch", date=now)
+    found = list(search_press_releases(PressRelease.objects.published(), "frisk"))
+    assert found == [in_title, in_body, by_org]
+    in_body.body = "Nothing to see."
+    in_body.save()
+    assert list(search_press_releases(PressRelease.objects.published(), "frisk")) == [in_title, by_org]
+
+
+def test_the_index_lives_in_the_database(db):
+    """Migration 0003's storage exists (a later migration that rebuilds a table on SQLite drops it)."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT tgname FROM pg_trigger WHERE tgname LIKE 'clippings_%%search%%'")
+            assert len(cursor.fetchall()) == 7
+            cursor.execute("SELECT indexname FROM pg_indexes WHERE indexname LIKE '%%search_vector'")
+            assert len(cursor.fetchall()) == 2
+        else:
+            cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE '%fts%'")
+            assert len(cursor.fetchall()) == 11
