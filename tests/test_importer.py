@@ -809,3 +809,15 @@ def test_providers_are_one_per_domain_whatever_the_spelling(db, tmp_path):
 def test_unchanged_documents_cost_a_constant_number_of_queries(imported, django_assert_max_num_queries):
     with django_assert_max_num_queries(4):  # known hashes (2), the ImportRun (1 or 2 with a savepoint)
         import_paths(FIXTURES)
+
+
+def test_a_topic_with_non_ascii_capitals_is_found_again(db, tmp_path):
+    # SQLite's LOWER() folds ASCII only: the second document used to fail on the unique constraint.
+    for number in range(3):
+        write_clipping(tmp_path, f"{number}.txt", webUrl=f"https://news.example/{number}",
+                       topics="[Überwachung]" if number < 2 else "[ÜBERWACHUNG]")
+        report = import_paths(tmp_path / f"{number}.txt")
+        assert report.ok, report.failures
+    topic = Topic.objects.get()
+    assert topic.name == "Überwachung"
+    assert topic.articles.count() == 3
