@@ -6,7 +6,9 @@ publish or an unpublish shows at once on every page. A withdrawal by `unpublish_
 no write at all, so a version also ends at the next scheduled withdrawal.
 
 The version lives in the default cache, which must be shared by all server processes (Redis in
-production) for an invalidation in one process to reach the others.
+production) for an invalidation in one process to reach the others. Each process re-reads it at
+most every VERSION_RECHECK_SECONDS, and keeps its own copy of the pages it served (keyed by the
+version, so never stale), so that a cached page costs no round trip to the shared cache.
 """
 
 import hashlib
@@ -16,6 +18,7 @@ from functools import wraps
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.cache.backends.locmem import LocMemCache
 from django.db.models import Min
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
@@ -28,6 +31,11 @@ from .signals import content_changed
 
 STATE_KEY = "public:content-version"
 PAGE_SECONDS = 300
+VERSION_RECHECK_SECONDS = 0.5
+
+_seen = {"state": None, "checked": 0.0}  # this process's last look at the shared version
+_local_data = {"version": None, "values": {}}  # this process's copy of cached_data()
+_local_pages = LocMemCache("newsroom-public-pages", {"TIMEOUT": PAGE_SECONDS, "OPTIONS": {"MAX_ENTRIES": 500}})
 
 
 def _next_withdrawal() -> float | None:
@@ -44,25 +52,43 @@ def _next_withdrawal() -> float | None:
 def new_version() -> dict:
     state = {"version": time.time_ns(), "modified": time.time(), "expires": _next_withdrawal()}
     cache.set(STATE_KEY, state, None)
+    _seen.update(state=state, checked=time.monotonic())
     return state
 
 
 def current_version() -> dict:
     """{version, modified, expires}: what the pages served now were built from."""
-    state = cache.get(STATE_KEY)
+    state = _seen["state"]
+    if state is None or time.monotonic() - _seen["checked"] > VERSION_RECHECK_SECONDS:
+        state = cache.get(STATE_KEY)
+        _seen.update(state=state, checked=time.monotonic())
     if state is None or (state["expires"] is not None and state["expires"] <= time.time()):
         state = new_version()
     return state
 
 
+def clear() -> None:
+    """Forget every cached page and the version (for tests, whose database rolls back silently)."""
+    cache.clear()
+    _local_pages.clear()
+    _seen.update(state=None, checked=0.0)
+    _local_data.update(version=None, values={})
+
+
 def cached_data(name: str, compute):
     """A value computed from public content, kept until the content changes (facet choices...)."""
-    key = f"public:data:{current_version()['version']}:{name}"
-    value = cache.get(key)
-    if value is None:
-        value = compute()
-        cache.set(key, value, PAGE_SECONDS)
-    return value
+    version = current_version()["version"]
+    if _local_data["version"] != version:
+        _local_data.update(version=version, values={})
+    values = _local_data["values"]
+    if name not in values:
+        key = f"public:data:{version}:{name}"
+        value = cache.get(key)
+        if value is None:
+            value = compute()
+            cache.set(key, value, PAGE_SECONDS)
+        values[name] = value
+    return values[name]
 
 
 @receiver(content_changed)
@@ -105,6 +131,20 @@ def _page_seconds() -> int:
     return max(1, min(PAGE_SECONDS, int(expires - time.time())))
 
 
+def _cached_page(key):
+    response = _local_pages.get(key)
+    if response is None:
+        response = cache.get(key)
+        if response is not None:
+            _local_pages.set(key, response, _page_seconds())
+    return response
+
+
+def _keep_page(key, response) -> None:
+    cache.set(key, response, _page_seconds())
+    _local_pages.set(key, response, _page_seconds())
+
+
 def public_page(view):
     """Serve `view` as a public page: cached for anonymous readers, answering conditional GETs."""
 
@@ -116,7 +156,7 @@ def public_page(view):
             and _reader_is_anonymous(request)
         )
         key = _page_key(request) if use_cache else None
-        response = cache.get(key) if use_cache else None
+        response = _cached_page(key) if use_cache else None
         if response is not None:
             return response
         response = view(request, *args, **kwargs)
@@ -124,9 +164,9 @@ def public_page(view):
         patch_vary_headers(response, ["Cookie"])
         if use_cache and response.status_code == 200 and not response.cookies and not response.streaming:
             if hasattr(response, "render") and not response.is_rendered:
-                response.add_post_render_callback(lambda rendered: cache.set(key, rendered, _page_seconds()))
+                response.add_post_render_callback(lambda rendered: _keep_page(key, rendered))
             else:
-                cache.set(key, response, _page_seconds())
+                _keep_page(key, response)
         return response
 
     return condition(etag_func=_etag, last_modified_func=_last_modified)(cached_view)

@@ -4,9 +4,9 @@ import json
 import xml.etree.ElementTree as ET
 
 import pytest
-from django.core.cache import cache
 from django.urls import reverse
 
+from clippings import cache as public_cache
 from tests.factories import (
     ArticleFactory,
     PressReleaseFactory,
@@ -20,7 +20,7 @@ ATOM = "{http://www.w3.org/2005/Atom}"
 
 @pytest.fixture(autouse=True)
 def empty_cache():
-    cache.clear()
+    public_cache.clear()
 
 
 @pytest.fixture

@@ -5,10 +5,10 @@ from unittest import mock
 
 import pytest
 from django.conf import settings
-from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
 
+from clippings import cache as public_cache
 from clippings.models import Article, Status
 from clippings.signals import content_changed
 from tests.factories import PublishedArticleFactory, TopicFactory
@@ -18,7 +18,7 @@ LIST = "/coverage/"
 
 @pytest.fixture(autouse=True)
 def empty_cache():
-    cache.clear()
+    public_cache.clear()
 
 
 def test_a_repeat_visit_is_served_from_the_cache_without_queries(client, db, django_assert_num_queries):

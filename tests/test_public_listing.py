@@ -4,9 +4,9 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.core.cache import cache
 from django.urls import reverse
 
+from clippings import cache as public_cache
 from tests.factories import (
     ArticleFactory,
     ProviderFactory,
@@ -22,7 +22,7 @@ MAX_QUERIES = 8
 
 @pytest.fixture(autouse=True)
 def empty_cache():
-    cache.clear()
+    public_cache.clear()
 
 
 def titles(response) -> list[str]:
@@ -150,6 +150,6 @@ def test_public_pages_run_a_bounded_number_of_queries(client, many, page, django
         "sitemap-topics": reverse("clippings:sitemap_section", kwargs={"section": "topics"}),
         "sitemap-providers": reverse("clippings:sitemap_section", kwargs={"section": "providers"}),
     }[page]
-    cache.clear()
+    public_cache.clear()
     with django_assert_max_num_queries(MAX_QUERIES):
         assert client.get(url).status_code == 200

@@ -3,9 +3,9 @@
 import xml.etree.ElementTree as ET
 
 import pytest
-from django.core.cache import cache
 from django.urls import reverse
 
+from clippings import cache as public_cache
 from tests.factories import ArticleFactory, PressReleaseFactory, PublishedArticleFactory, PublishedPressReleaseFactory
 
 SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
@@ -13,7 +13,7 @@ SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 
 @pytest.fixture(autouse=True)
 def empty_cache():
-    cache.clear()
+    public_cache.clear()
 
 
 def locations(client, url) -> list[str]:

@@ -3,10 +3,10 @@
 from datetime import timedelta
 
 import pytest
-from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
 
+from clippings import cache as public_cache
 from clippings.models import Article, PressRelease, Status
 from tests.factories import (
     ArticleFactory,
@@ -21,14 +21,14 @@ from tests.factories import (
 
 @pytest.fixture(autouse=True)
 def empty_cache():
-    cache.clear()
+    public_cache.clear()
 
 
 @pytest.fixture
 def published_seeds(seeds):
     Article.objects.update(status=Status.PUBLISHED)
     PressRelease.objects.update(status=Status.PUBLISHED)
-    cache.clear()
+    public_cache.clear()
 
 
 def test_home_shows_latest_coverage_press_releases_and_topics(client, published_seeds):

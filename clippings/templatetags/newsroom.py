@@ -9,6 +9,8 @@ from urllib.parse import urlsplit
 
 from django import template
 from django.conf import settings
+from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
 
 from clippings.models import Article, PressRelease
 
@@ -75,3 +77,14 @@ def organization() -> str:
 def web_link(url: str) -> str:
     """The URL if it is a web address; anything else (javascript:, data:) becomes no link."""
     return url if urlsplit(url or "").scheme in ("http", "https") else ""
+
+
+@register.filter
+def select_options(bound_field) -> str:
+    """A select's options without a template per option: the provider facet has hundreds, and
+    rendering them through the widget templates cost more than the rest of the page."""
+    current = str(bound_field.value() or "")
+    return format_html_join("", "<option value=\"{}\"{}>{}</option>", (
+        (value, mark_safe(" selected") if str(value) == current else "", label)
+        for value, label in bound_field.field.choices
+    ))

@@ -3,8 +3,8 @@
 from urllib.parse import urlsplit
 
 import pytest
-from django.core.cache import cache
 
+from clippings import cache as public_cache
 from clippings.models import Article, PressRelease, Status
 
 
@@ -12,7 +12,7 @@ from clippings.models import Article, PressRelease, Status
 def published_seeds(transactional_db, seeds):
     Article.objects.update(status=Status.PUBLISHED)
     PressRelease.objects.update(status=Status.PUBLISHED)
-    cache.clear()
+    public_cache.clear()
 
 
 def reader_pages() -> dict[str, str]:

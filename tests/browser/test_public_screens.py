@@ -1,9 +1,9 @@
 """The public pages at phone and desktop widths, without JavaScript, for a person to look at."""
 
 import pytest
-from django.core.cache import cache
 from test_privacy import reader_pages  # tests/browser is not a package: pytest puts it on sys.path
 
+from clippings import cache as public_cache
 from clippings.models import Article, PressRelease, Status
 from tests.factories import PublishedArticleFactory
 
@@ -19,7 +19,7 @@ def newsroom(transactional_db, seeds):
     release.coverage.add(*Article.objects.all()[:2])
     provider = Article.objects.first().provider
     PublishedArticleFactory.create_batch(22, provider=provider, topics=list(Article.objects.first().topics.all()))
-    cache.clear()
+    public_cache.clear()
 
 
 @pytest.mark.parametrize("width", WIDTHS)
