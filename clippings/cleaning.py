@@ -16,6 +16,8 @@ _TRACKING_PARAMETER = re.compile(
     r"^(utm_[a-z]+|fbclid|gclid|dclid|msclkid|mc_cid|mc_eid|igshid|_ga|_hsenc|_hsmi|ref_src|cmpid)$",
     re.IGNORECASE,
 )
+# An http(s) URL with a lower-case host, no port, user, query, fragment or space: most feed URLs.
+_SIMPLE_URL = re.compile(r"(?P<scheme>https?)://(?P<host>[a-z0-9-]+(?:\.[a-z0-9-]+)+)(?P<path>/[^?#\s]*)?")
 # Keep curly quotes and leave HTML entities to us: ftfy only repairs the encoding.
 _FTFY = ftfy.TextFixerConfig(uncurl_quotes=False, unescape_html=False, fix_line_breaks=True)
 
@@ -42,6 +44,11 @@ def clean_line(value: object) -> str:
     """A single-line text field: repaired, de-HTML-ed, whitespace collapsed."""
     if value is None:
         return ""
+    if (type(value) is str and value.isascii() and value.isprintable() and "  " not in value
+            and "<" not in value and "&" not in value):
+        # The common case, and a fast one: nothing to repair, unescape or collapse (printable ASCII
+        # has no whitespace but the single spaces checked for), so the slow path would only strip.
+        return value.strip()
     text = repair(html_to_text(str(value)))
     return _WHITESPACE.sub(" ", text).strip()
 
@@ -56,6 +63,9 @@ def canonical_url(url: str) -> str:
     Scheme and host are lower-cased, default ports, fragments, tracking parameters (utm_*, fbclid…)
     and a trailing slash are dropped. Only http(s) URLs with a host are accepted.
     """
+    if simple := _SIMPLE_URL.fullmatch(url):
+        # Already canonical but for a trailing slash: what the general path below would return.
+        return f"{simple['scheme']}://{simple['host']}{(simple['path'] or '').rstrip('/') or '/'}"
     try:
         parts = urlsplit(url.strip())
         port = parts.port

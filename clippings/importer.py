@@ -148,8 +148,9 @@ class Importer:
             (clippings if isinstance(document, Clipping) else releases).append((source, document))
         for group in _rounds(clippings):
             self._write(group, self._save_clippings)
-        for item in releases:
-            self._write([item], self._save_press_release)
+        if releases:
+            # One transaction for the batch's press releases (should one fail, _write saves them one by one).
+            self._write(releases, self._save_press_releases)
         self.progress(len(paths))
 
     def _known_hashes(self, hashes: list[str]) -> dict[str, str]:
@@ -245,6 +246,13 @@ class Importer:
         return outcome
 
     # Press releases -------------------------------------------------------------------------
+
+    def _save_press_releases(self, items: list[tuple[SourceFile, PressReleaseText]]) -> ImportReport:
+        outcome = ImportReport()
+        for item in items:  # in order: a later copy of a release finds, and updates, the first
+            for kind, counter in self._save_press_release([item]).counts.items():
+                outcome.counts[kind].update(counter)
+        return outcome
 
     def _save_press_release(self, items: list[tuple[SourceFile, PressReleaseText]]) -> ImportReport:
         (source, doc), = items

@@ -1,0 +1,177 @@
+"""How fast the importer is, against merely parsing the same files with PyYAML's C loader.
+
+    .venv/bin/python bench/import_speed.py --count 10000 [--seed 0] [--profile var/bench/import.prof]
+
+In one run, on the same generated files (bench/generate.py, cached under var/bench/):
+
+  a. baseline: read each file and `yaml.load` its front matter with `yaml.CSafeLoader` (a press
+     release is only read). Best of --baseline-runs (3), after one untimed pass that puts every
+     file in the page cache, so that neither side pays for the disk;
+  b. a fresh import of those files through `clippings.importer.Importer`, into empty tables;
+  c. a re-import of the same, unchanged files.
+
+Targets (issue 2): b/a <= 2.0 and c/a <= 1.2. The exit status is 1 when one is missed.
+
+DATABASE_URL chooses the database. The benchmark owns what it writes to:
+- SQLite (or no DATABASE_URL): a fresh file var/bench/import.sqlite3, deleted first
+  (import_memory.py: var/bench/import-memory.sqlite3);
+- PostgreSQL: the database named in the URL, whose name must contain "bench" (created if missing);
+  its public schema is dropped and migrations are run again.
+Django's query log is turned off (settings.DEBUG = False), as in production.
+"""
+
+import argparse
+import os
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BENCH_VAR = ROOT / "var" / "bench"
+TARGETS = {"fresh": 2.0, "unchanged": 1.2}
+
+
+def documents_dir(count: int, seed: int) -> Path:
+    """The generated documents, written once per (count, seed) and reused by later runs."""
+    sys.path.insert(0, str(ROOT / "bench"))
+    from generate import write
+
+    out = BENCH_VAR / f"docs-{count}-seed{seed}"
+    done = out / ".complete"  # iter_document_paths skips dot files
+    if not done.exists():
+        started = time.perf_counter()
+        write(out, count, seed)
+        done.write_text("")
+        print(f"generated {count} documents in {out} ({time.perf_counter() - started:.1f} s)", file=sys.stderr)
+    return out
+
+
+def setup_database(sqlite_name: str = "import.sqlite3") -> str:
+    """Point Django at a scratch database, empty it and migrate; return a description of it."""
+    url = os.environ.get("DATABASE_URL", "").strip()
+    if not url or url.startswith("sqlite"):
+        BENCH_VAR.mkdir(parents=True, exist_ok=True)
+        path = BENCH_VAR / sqlite_name
+        for stale in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+            stale.unlink(missing_ok=True)
+        os.environ["DATABASE_URL"] = f"sqlite:///{path}"
+    else:
+        _recreate_postgres_schema(url)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsroom.settings")
+    os.environ.setdefault("DJANGO_DEBUG", "1")  # only so that no secret key is needed
+    sys.path.insert(0, str(ROOT))
+    import django
+    from django.conf import settings
+
+    django.setup()
+    settings.DEBUG = False  # no query log: it would cost time and memory the real command does not pay
+    from django.core.management import call_command
+    from django.db import connection
+
+    call_command("migrate", verbosity=0)
+    import django.db
+
+    settings_dict = connection.settings_dict
+    version = ".".join(map(str, connection.Database.sqlite_version_info)) if connection.vendor == "sqlite" \
+        else f"{connection.pg_version // 10000}"
+    django.db.connections.close_all()
+    return f"{connection.vendor} {version} ({settings_dict['NAME']})"
+
+
+def _recreate_postgres_schema(url: str) -> None:
+    import dj_database_url
+    import psycopg
+
+    config = dj_database_url.parse(url)
+    name = config["NAME"]
+    if "bench" not in name:
+        sys.exit(f"refusing to empty the PostgreSQL database {name!r}: its name must contain 'bench'")
+    params = {"host": config["HOST"] or None, "port": config["PORT"] or None, "user": config["USER"] or None,
+              "password": config["PASSWORD"] or None}
+    params = {k: v for k, v in params.items() if v}
+    with psycopg.connect(dbname="postgres", autocommit=True, **params) as conn:
+        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+            conn.execute(f'CREATE DATABASE "{name}"')
+    with psycopg.connect(dbname=name, autocommit=True, **params) as conn:
+        conn.execute("DROP SCHEMA public CASCADE")
+        conn.execute("CREATE SCHEMA public")
+
+
+def parse_only(paths: list[Path]) -> int:
+    """The baseline: what merely reading and YAML-parsing the documents costs."""
+    import yaml
+
+    parsed = 0
+    for path in paths:
+        data = path.read_bytes()
+        if data.startswith(b"---"):
+            text = data.decode("utf-8")
+            start = text.index("\n") + 1
+            end = text.find("\n---", start)
+            yaml.load(text[start:end], Loader=yaml.CSafeLoader)  # noqa: S506 - a safe loader
+            parsed += 1
+    return parsed
+
+
+def timed(function, *args):
+    """Wall-clock seconds, and this process's CPU seconds (a check on a machine shared with others)."""
+    started, cpu = time.perf_counter(), time.process_time()
+    result = function(*args)
+    return (time.perf_counter() - started, time.process_time() - cpu), result
+
+
+def summary(report) -> str:
+    counts = "; ".join(f"{kind}: " + ", ".join(f"{n} {outcome}" for outcome, n in sorted(counter.items()))
+                       for kind, counter in sorted(report.counts.items()))
+    return counts + (f"; {len(report.failures)} FAILED" if report.failures else "")
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--count", type=int, default=10_000)
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--baseline-runs", type=int, default=3)
+    parser.add_argument("--batch-size", type=int, default=None, help="Importer batch size (its default)")
+    parser.add_argument("--profile", metavar="FILE", help="Write cProfile stats of the fresh import to FILE")
+    args = parser.parse_args(argv)
+
+    folder = documents_dir(args.count, args.seed)
+    database = setup_database()
+    from clippings.importer import Importer, iter_document_paths
+
+    paths = list(iter_document_paths([folder]))
+    parse_only(paths)  # untimed: warms the page cache for both sides
+    baselines = [timed(parse_only, paths)[0] for _ in range(args.baseline_runs)]
+    baseline, baseline_cpu = min(wall for wall, _ in baselines), min(cpu for _, cpu in baselines)
+
+    options = {"batch_size": args.batch_size} if args.batch_size else {}
+    if args.profile:
+        import cProfile
+
+        profiler = cProfile.Profile()
+        fresh, fresh_report = timed(profiler.runcall, Importer(**options).import_paths, [folder])
+        profiler.dump_stats(args.profile)
+    else:
+        fresh, fresh_report = timed(Importer(**options).import_paths, [folder])
+    unchanged, unchanged_report = timed(Importer(**options).import_paths, [folder])
+
+    print(f"database:   {database}")
+    print(f"documents:  {len(paths)} (bench/generate.py --count {args.count} --seed {args.seed}), "
+          f"{sum(p.stat().st_size for p in paths) / 1e6:.1f} MB")
+    print(f"load average at the end: {', '.join(f'{n:.2f}' for n in os.getloadavg())} on {os.cpu_count()} CPUs")
+    print(f"a baseline:  {baseline:7.2f} s wall, {baseline_cpu:6.2f} s CPU  (read + yaml.CSafeLoader; best of "
+          f"{', '.join(f'{wall:.2f}' for wall, _ in baselines)} s, page cache warmed first)")
+    ok = True
+    for label, key, (seconds, cpu), report in (("b fresh", "fresh", fresh, fresh_report),
+                                               ("c re-import", "unchanged", unchanged, unchanged_report)):
+        ratio, target = seconds / baseline, TARGETS[key]
+        met = ratio <= target and not report.failures
+        ok &= met
+        print(f"{label + ':':12s} {seconds:7.2f} s wall, {cpu:6.2f} s CPU = {ratio:.2f} × a wall, "
+              f"{cpu / baseline_cpu:.2f} × a CPU  (target <= {target}: {'met' if met else 'MISSED'})")
+        print(f"{'':13s}[{summary(report)}]")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
