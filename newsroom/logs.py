@@ -17,8 +17,11 @@ class JSONFormatter(logging.Formatter):
             "message": record.getMessage(),
         }
         for key, value in vars(record).items():
-            if key not in _STANDARD and not key.startswith("_"):
-                # Django puts the request and the socket on some records: keep only what reads well.
+            if key == "request":
+                # django.request puts the HttpRequest here, django.server the socket: keep the path only.
+                if getattr(value, "path", None):
+                    entry["path"] = value.path
+            elif key not in _STANDARD and not key.startswith("_"):
                 entry[key] = value if isinstance(value, str | int | float | bool | type(None)) else str(value)
         if record.exc_info:
             entry["exception"] = self.formatException(record.exc_info)

@@ -2,6 +2,7 @@
 
 import pytest
 from django.contrib.auth.models import User
+from django.http import HttpResponse
 from django.test import override_settings
 from django.urls import include, path, reverse
 
@@ -122,7 +123,24 @@ def broken_view(request):
     raise RuntimeError("secret internals")
 
 
-urlpatterns = [path("broken/", broken_view), path("", include("newsroom.urls"))]
+def inline_script_view(request):
+    return HttpResponse(f'<script nonce="{request.csp_nonce}">console.log(1)</script>')
+
+
+urlpatterns = [
+    path("broken/", broken_view),
+    path("inline-script/", inline_script_view),
+    path("", include("newsroom.urls")),
+]
+
+
+@pytest.mark.urls("tests.test_security")
+def test_a_page_that_asks_for_a_nonce_gets_it_in_its_policy(client, db):
+    response = client.get("/inline-script/")
+    nonce = response.content.decode().split('nonce="')[1].split('"')[0]
+    assert len(nonce) >= 16
+    assert f"script-src 'self' 'nonce-{nonce}'" in response.headers["Content-Security-Policy"]
+    assert client.get("/inline-script/").content.decode() != response.content.decode()  # one per response
 
 
 @pytest.mark.urls("tests.test_security")
