@@ -1,5 +1,5 @@
 """Security headers that Django's SecurityMiddleware does not set: Content-Security-Policy and
-Permissions-Policy.
+Permissions-Policy; and a Referrer-Policy of no-referrer on the public site.
 
 The public site has no inline script or style, so its policy allows only files from this origin.
 A template that needs an inline script uses `{{ request.csp_nonce }}`: the nonce is made only when
@@ -51,7 +51,12 @@ class SecurityHeadersMiddleware:
         request.csp_nonce = SimpleLazyObject(make_nonce)
         response = self.get_response(request)
 
-        directives = ADMIN_POLICY if request.path_info.startswith(self.admin_prefix) else PUBLIC_POLICY
+        in_admin = request.path_info.startswith(self.admin_prefix)
+        directives = ADMIN_POLICY if in_admin else PUBLIC_POLICY
+        if not in_admin:
+            # Readers' clicks tell no one where they came from. The admin keeps same-origin: Django's
+            # CSRF check over HTTPS relies on the Referer of its own forms.
+            response.headers["Referrer-Policy"] = "no-referrer"
         if nonces:
             directives = {**directives, "script-src": f"{directives['script-src']} 'nonce-{nonces[0]}'"}
         response.headers.setdefault("Content-Security-Policy", _policy(directives))

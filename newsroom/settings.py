@@ -127,6 +127,8 @@ def _database() -> dict:
 
 DATABASES = {"default": _database()}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# Django 6's default today: a URL typed without a scheme in a form means https.
+FORMS_URLFIELD_ASSUME_HTTPS = True
 
 # django-axes first: it refuses a login from a locked-out address or username before the password is checked.
 AUTHENTICATION_BACKENDS = [

@@ -21,7 +21,7 @@ def public_paths(published):
     return [*PUBLIC_PATHS, article.get_absolute_url(), press_release.get_absolute_url()]
 
 
-def assert_security_headers(response):
+def assert_security_headers(response, referrer_policy="no-referrer"):
     csp = response.headers["Content-Security-Policy"]
     directives = dict(part.strip().split(" ", 1) for part in csp.split(";"))
     assert directives["default-src"] == "'self'"
@@ -31,7 +31,7 @@ def assert_security_headers(response):
     assert directives["frame-ancestors"] == "'none'"
     assert response.headers["Strict-Transport-Security"].startswith("max-age=31536000")
     assert response.headers["X-Content-Type-Options"] == "nosniff"
-    assert response.headers["Referrer-Policy"] == "same-origin"
+    assert response.headers["Referrer-Policy"] == referrer_policy
     assert response.headers["X-Frame-Options"] == "DENY"
     assert response.headers["Cross-Origin-Opener-Policy"] == "same-origin"
     permissions = response.headers["Permissions-Policy"]
@@ -57,12 +57,12 @@ def test_public_pages_set_no_cookie_for_readers(client, published):
 
 def test_admin_sends_every_security_header_and_allows_only_inline_styles(client, superuser):
     login = client.get(reverse("admin:login"), secure=True)
-    assert_security_headers(login)
+    assert_security_headers(login, referrer_policy="same-origin")
     client.force_login(superuser)
     for url in (reverse("admin:index"), reverse("admin:clippings_article_changelist")):
         response = client.get(url, secure=True)
         assert response.status_code == 200, url
-        directives = assert_security_headers(response)
+        directives = assert_security_headers(response, referrer_policy="same-origin")
         assert directives["style-src"] == "'self' 'unsafe-inline'"
         assert directives["script-src"] == "'self'"
 

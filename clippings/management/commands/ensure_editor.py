@@ -8,6 +8,7 @@ import secrets
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
+from django.urls import reverse
 
 
 class Command(BaseCommand):
@@ -26,7 +27,9 @@ class Command(BaseCommand):
             return
         password = secrets.token_urlsafe(12)
         User.objects.create_superuser(username, "", password)
+        admin = reverse("admin:index")
         self.stdout.write(self.style.SUCCESS(
             f"Created the administrator '{username}' with the password: {password}\n"
-            "Log in at http://127.0.0.1:8000/admin/ (this password is shown only once)."
+            f"Log in at {admin} (with the quick start: http://127.0.0.1:8000{admin}); "
+            "this password is shown only once."
         ))
