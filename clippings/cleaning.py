@@ -11,6 +11,7 @@ import ftfy
 from django.utils.html import strip_tags
 
 _WHITESPACE = re.compile(r"\s+")
+_ANY_TAG = re.compile(r"<[!/?a-zA-Z][^>]*>")
 _BLOCK_TAGS = re.compile(r"<\s*(br|/p|/div|/li|/h[1-6])\b[^>]*>", re.IGNORECASE)
 _TRACKING_PARAMETER = re.compile(
     r"^(utm_[a-z]+|fbclid|gclid|dclid|msclkid|mc_cid|mc_eid|igshid|_ga|_hsenc|_hsmi|ref_src|cmpid)$",
@@ -34,7 +35,13 @@ def repair(text: str) -> str:
 def html_to_text(text: str) -> str:
     """HTML that slipped into a plain-text field becomes the text a reader would have seen."""
     if "<" in text:
-        text = strip_tags(_BLOCK_TAGS.sub("\n", text))
+        text = _BLOCK_TAGS.sub("\n", text)
+        try:
+            text = strip_tags(text)
+        except AssertionError:
+            # Python's HTML parser gives up on some malformed markup ("<![t>"); drop anything
+            # tag-shaped by pattern instead, so bad markup is one more kind of text, not a crash.
+            text = _ANY_TAG.sub("", text)
     if "&" in text:
         text = html.unescape(text)
     return text

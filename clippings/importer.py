@@ -144,6 +144,9 @@ class Importer:
             except DocumentError as error:
                 self.report.fail(Failure(source.name, error.message, error.line))
                 continue
+            except Exception as error:  # noqa: BLE001 - a parser bug fails this document, not the run
+                self.report.fail(Failure(source.name, f"could not be read ({type(error).__name__}: {error})"))
+                continue
             known[source.hash] = ARTICLE if isinstance(document, Clipping) else PRESS_RELEASE
             (clippings if isinstance(document, Clipping) else releases).append((source, document))
         for group in _rounds(clippings):

@@ -98,3 +98,9 @@ def test_repair_leaves_ascii_alone():
 
 def test_clean_paragraphs_drops_empty_lines():
     assert clean_paragraphs(["  One  ", "", "\u00a0", "Two  lines"]) == ["One", "Two lines"]
+
+
+@pytest.mark.parametrize("markup", ["<![t>", "x<![tx]>", "<p><![tt ]]>b</p>"])
+def test_markup_pythons_html_parser_rejects_is_still_cleaned_not_a_crash(markup):
+    # Regression: strip_tags raised AssertionError ("unknown status keyword") and the import crashed.
+    assert "<" not in clean_line(markup)
