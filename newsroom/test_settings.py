@@ -20,3 +20,5 @@ SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = False
 # throttling test turns it on for itself.
 AXES_ENABLED = False
 ADMIN_PATH = "admin/"
+# Tests serve static files through the finders, as runserver does; whitenoise wants STATIC_ROOT to exist.
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405
