@@ -15,7 +15,6 @@ run; the ratio is page time / baseline time. Django's query log is off (DEBUG = 
 """
 
 import argparse
-import os
 import random
 import statistics
 import sys
@@ -25,7 +24,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
-from import_speed import BENCH_VAR, _recreate_postgres_schema  # noqa: E402
+from import_speed import setup_database  # noqa: E402
 
 PAGES = {
     "changelist": "",
@@ -35,33 +34,6 @@ PAGES = {
     "changelist, page 50": "?p=50",
     "changelist, one month (date hierarchy)": "?published_at__year=2024&published_at__month=3",
 }
-
-
-def setup_database() -> str:
-    url = os.environ.get("DATABASE_URL", "").strip()
-    if not url or url.startswith("sqlite"):
-        BENCH_VAR.mkdir(parents=True, exist_ok=True)
-        path = BENCH_VAR / "admin.sqlite3"
-        for stale in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
-            stale.unlink(missing_ok=True)
-        os.environ["DATABASE_URL"] = f"sqlite:///{path}"
-    else:
-        _recreate_postgres_schema(url)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsroom.settings")
-    os.environ.setdefault("DJANGO_DEBUG", "1")  # only so that no secret key is needed
-    sys.path.insert(0, str(ROOT))
-    import django
-    from django.conf import settings
-
-    django.setup()
-    settings.DEBUG = False
-    from django.core.management import call_command
-    from django.db import connection
-
-    call_command("migrate", verbosity=0)
-    version = ".".join(map(str, connection.Database.sqlite_version_info)) if connection.vendor == "sqlite" \
-        else f"{connection.pg_version // 10000}"
-    return f"{connection.vendor} {version} ({connection.settings_dict['NAME']})"
 
 
 def fill(articles: int, seed: int = 0) -> None:
@@ -122,7 +94,7 @@ def main(argv=None) -> int:
     parser.add_argument("--runs", type=int, default=15)
     args = parser.parse_args(argv)
 
-    database = setup_database()
+    database = setup_database("admin.sqlite3")
     started = time.perf_counter()
     fill(args.articles)
     print(f"{database}: filled {args.articles} articles in {time.perf_counter() - started:.1f} s")
