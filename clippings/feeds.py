@@ -79,7 +79,7 @@ class CoverageFeed(NewsroomFeed):
     description = "Press coverage of the issues we campaign on."
 
     def items(self):
-        return Article.objects.published().for_listing()[:30]
+        return Article.objects.for_readers().for_listing()[:30]
 
     def item_description(self, item):
         return escape(item.excerpt)
@@ -105,7 +105,7 @@ class TopicCoverageFeed(CoverageFeed):
         return topic.get_absolute_url()
 
     def items(self, topic):
-        return Article.objects.published().for_listing().filter(topics=topic)[:30]
+        return Article.objects.for_readers().for_listing().filter(topics=topic)[:30]
 
 
 class PressReleaseFeed(NewsroomFeed):
@@ -114,7 +114,7 @@ class PressReleaseFeed(NewsroomFeed):
     link = reverse_lazy("clippings:press_release_list")
 
     def items(self):
-        return PressRelease.objects.published()[:30]
+        return PressRelease.objects.for_readers()[:30]
 
     def item_description(self, item):
         return "".join(f"<p>{escape(paragraph)}</p>" for paragraph in item.paragraphs)

@@ -148,6 +148,25 @@ def test_source_text_is_escaped_and_private_fields_never_shown(client, db):
             assert secret not in html
 
 
+def test_public_pages_never_load_private_fields(client, db, django_assert_max_num_queries):
+    """Source data, the secured blob and editors' notes stay in the database when readers visit:
+    they cannot leak from a template, and a list's query does not carry them."""
+    article = PublishedArticleFactory(secured="SECURED-BLOB-123", source_data={"leak": "SOURCE-DATA-123"})
+    RelatedLinkFactory(article=article, target=PublishedArticleFactory())
+    press_release = PublishedPressReleaseFactory()
+    press_release.coverage.add(article)
+    for url in [
+        "/", reverse("clippings:article_list"), article.get_absolute_url(), reverse("clippings:press_release_list"),
+        press_release.get_absolute_url(), article.provider.get_absolute_url(), reverse("clippings:search") + "?q=a",
+        reverse("clippings:coverage_feed_rss"),
+    ]:
+        with django_assert_max_num_queries(8) as queries:
+            assert client.get(url).status_code == 200, url
+        for query in queries.captured_queries:
+            for name in ("source_data", "secured", "editor_notes", "upstream_changes"):
+                assert f'."{name}"' not in query["sql"], (url, name, query["sql"])
+
+
 def test_javascript_urls_are_not_linked(client, db):
     article = PublishedArticleFactory(original_url="javascript:alert(1)", web_url="", url="https://x.example/a")
     html = client.get(article.get_absolute_url()).content.decode()

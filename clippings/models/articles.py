@@ -52,6 +52,9 @@ class Article(Editorial, Imported):
     history = HistoricalRecords(excluded_fields=["source_data", "source_values", "secured", "updated_at"])
     objects = ArticleQuerySet.as_manager()
 
+    # Never shown to readers, so never loaded for them (EditorialQuerySet.for_readers).
+    PRIVATE_FIELDS = ("editor_notes", "edited_fields", "upstream_changes", "source_values", "source_data", "secured")
+
     class Meta:
         ordering = ["-published_at", "-id"]
         get_latest_by = "published_at"

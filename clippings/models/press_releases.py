@@ -34,6 +34,9 @@ class PressRelease(Editorial, Imported):
     history = HistoricalRecords(excluded_fields=["source_data", "source_values", "updated_at"])
     objects = EditorialQuerySet.as_manager()
 
+    # Never shown to readers, so never loaded for them (EditorialQuerySet.for_readers).
+    PRIVATE_FIELDS = ("editor_notes", "edited_fields", "upstream_changes", "source_values", "source_data")
+
     class Meta:
         ordering = ["-date", "-id"]
         get_latest_by = "date"

@@ -5,11 +5,11 @@ record; the public views prefetch the same data (`public_*` attributes) so that 
 """
 
 from dataclasses import dataclass
+from html import escape
 from urllib.parse import urlsplit
 
 from django import template
 from django.conf import settings
-from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
 
 from clippings.models import Article, PressRelease
@@ -47,7 +47,7 @@ def related_coverage(article) -> list[RelatedCoverage]:
 def press_releases_covered(article) -> list:
     if hasattr(article, "public_press_releases"):
         return article.public_press_releases
-    return list(PressRelease.objects.published().filter(coverage=article)) if article.pk else []
+    return list(PressRelease.objects.for_readers().filter(coverage=article)) if article.pk else []
 
 
 @register.simple_tag
@@ -56,7 +56,7 @@ def coverage_earned(press_release) -> list:
         return press_release.public_coverage
     if not press_release.pk:
         return []
-    return list(Article.objects.published().for_listing().filter(press_releases=press_release))
+    return list(Article.objects.for_readers().for_listing().filter(press_releases=press_release))
 
 
 @register.simple_tag
@@ -82,9 +82,11 @@ def web_link(url: str) -> str:
 @register.filter
 def select_options(bound_field) -> str:
     """A select's options without a template per option: the provider facet has hundreds, and
-    rendering them through the widget templates cost more than the rest of the page."""
+    rendering them through the widget templates, or even format_html, cost more than the rest of
+    the page. The standard library's escape is Django's escape without the lazy-string wrapper."""
     current = str(bound_field.value() or "")
-    return format_html_join("", "<option value=\"{}\"{}>{}</option>", (
-        (value, mark_safe(" selected") if str(value) == current else "", label)
+    return mark_safe("".join(
+        f'<option value="{escape(str(value))}"{" selected" if str(value) == current else ""}>'
+        f"{escape(str(label))}</option>"
         for value, label in bound_field.field.choices
     ))

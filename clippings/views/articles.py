@@ -22,9 +22,11 @@ class ArticleDetailView(DetailView):
     context_object_name = "article"
 
     def get_queryset(self):
-        return Article.objects.published().for_listing().prefetch_related(
-            Prefetch("related_links", queryset=RelatedLink.objects.select_related("target", "provider")),
-            Prefetch("press_releases", queryset=PressRelease.objects.published(), to_attr="public_press_releases"),
+        return Article.objects.for_readers().for_listing().prefetch_related(
+            Prefetch("related_links", queryset=RelatedLink.objects.select_related("target", "provider").defer(
+                "source_data", *(f"target__{name}" for name in Article.PRIVATE_FIELDS)
+            )),
+            Prefetch("press_releases", queryset=PressRelease.objects.for_readers(), to_attr="public_press_releases"),
             "images",
         )
 

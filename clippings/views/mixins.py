@@ -11,4 +11,4 @@ class CoverageListMixin:
     paginator_class = UncountedPaginator
 
     def get_queryset(self):
-        return Article.objects.published().for_listing()
+        return Article.objects.for_readers().for_listing()

@@ -15,11 +15,11 @@ class HomeView(TemplateView):
     template_name = "clippings/home.html"
 
     def get_context_data(self, **kwargs):
-        coverage = Article.objects.published().for_listing()
+        coverage = Article.objects.for_readers().for_listing()
         return super().get_context_data(
             featured=coverage.filter(featured=True)[:3],
             latest=coverage[:10],
-            press_releases=PressRelease.objects.published()[:5],
+            press_releases=PressRelease.objects.for_readers()[:5],
             topics=topics_with_coverage(),
             **kwargs,
         )
@@ -39,7 +39,7 @@ class SearchView(CoverageListMixin, ListView):
 
     def get_context_data(self, **kwargs):
         query = self.get_query()
-        press_releases = search_press_releases(PressRelease.objects.published(), query)[:5] if query else []
+        press_releases = search_press_releases(PressRelease.objects.for_readers(), query)[:5] if query else []
         return super().get_context_data(query=query, press_releases=press_releases, **kwargs)
 
 

@@ -12,7 +12,7 @@ class PublishedPressReleasesMixin:
     paginator_class = UncountedPaginator
 
     def get_queryset(self):
-        return PressRelease.objects.published()
+        return PressRelease.objects.for_readers()
 
 
 class PressReleaseListView(PublishedPressReleasesMixin, ListView):
@@ -24,5 +24,5 @@ class PressReleaseDetailView(PublishedPressReleasesMixin, DetailView):
 
     def get_queryset(self):
         return super().get_queryset().prefetch_related(
-            Prefetch("coverage", queryset=Article.objects.published().for_listing(), to_attr="public_coverage"),
+            Prefetch("coverage", queryset=Article.objects.for_readers().for_listing(), to_attr="public_coverage"),
         )
