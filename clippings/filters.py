@@ -4,11 +4,11 @@ from datetime import datetime, time
 
 import django_filters
 from django import forms
-from django.db.models import F
 from django.utils import timezone
 
 from .cache import cached_data
 from .models import Article, Provider, Topic
+from .models.articles import QUALITY_RANK
 from .search import search_articles
 
 
@@ -38,7 +38,7 @@ def kind_choices():
 SORTS = {
     "date": ("-published_at", "-id"),
     "oldest": ("published_at", "id"),
-    "quality": (F("quality").desc(nulls_last=True), "-published_at", "-id"),
+    "quality": (QUALITY_RANK.desc(), "-published_at", "-id"),  # as the index article_quality_rank has it
 }
 
 

@@ -1,6 +1,8 @@
 """Clippings: press coverage of the issues the organization campaigns on."""
 
 from django.db import models
+from django.db.models import F, Q, Value
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.text import slugify
 from simple_history.models import HistoricalRecords
@@ -14,6 +16,9 @@ ARTICLE_SOURCE_FIELDS = (
     "title", "excerpt", "published_at", "category", "kind", "quality", "heat",
     "web_url", "original_url", "amp_url", "cdn_amp_url", "provider", "source_published", "topics",
 )
+
+# Quality as readers sort by it: an article without a score comes after every scored one.
+QUALITY_RANK = Coalesce(F("quality"), Value(-(2**31)))
 
 
 class ArticleQuerySet(EditorialQuerySet):
@@ -64,6 +69,11 @@ class Article(Editorial, Imported):
             models.Index(fields=["provider", "-published_at"], name="article_provider_date"),
             models.Index(fields=["-published_at", "-id"], name="article_date"),
             models.Index(fields=["-quality"], name="article_quality"),
+            # Readers' "best quality first": the expression filters.SORTS orders by, so no sort of every row.
+            models.Index(QUALITY_RANK.desc(), F("published_at").desc(), F("id").desc(), name="article_quality_rank"),
+            # The few records with a schedule, for publish_scheduled and the page cache's next expiry.
+            models.Index(fields=["publish_at"], condition=Q(publish_at__isnull=False), name="article_publish_at"),
+            models.Index(fields=["unpublish_at"], condition=Q(unpublish_at__isnull=False), name="article_unpublish_at"),
             models.Index(fields=["source_hash"], name="article_source_hash"),
         ]
 
