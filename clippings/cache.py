@@ -31,7 +31,7 @@ from .signals import content_changed
 
 STATE_KEY = "public:content-version"
 PAGE_SECONDS = 300
-VERSION_RECHECK_SECONDS = 0.5
+VERSION_RECHECK_SECONDS = 0.1
 
 _seen = {"state": None, "checked": 0.0}  # this process's last look at the shared version
 _local_data = {"version": None, "values": {}}  # this process's copy of cached_data()

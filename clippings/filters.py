@@ -18,13 +18,13 @@ def _published():
 
 def topic_choices():
     return cached_data("topic-choices", lambda: list(
-        Topic.objects.filter(articles__in=_published()).distinct().values_list("slug", "name")
+        Topic.objects.with_published_coverage().values_list("slug", "name")
     ))
 
 
 def provider_choices():
     return cached_data("provider-choices", lambda: list(
-        Provider.objects.filter(articles__in=_published()).distinct().values_list("slug", "name")
+        Provider.objects.with_published_coverage().values_list("slug", "name")
     ))
 
 

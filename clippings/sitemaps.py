@@ -36,7 +36,7 @@ class ProviderSitemap(Sitemap):
     limit = 10000
 
     def items(self):
-        return Provider.objects.filter(articles__in=Article.objects.published()).distinct().order_by("pk")
+        return Provider.objects.with_published_coverage().order_by("pk")
 
 
 class PagesSitemap(Sitemap):

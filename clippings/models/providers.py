@@ -1,7 +1,16 @@
 """Publishers whose coverage the newsroom follows."""
 
 from django.db import models
+from django.db.models import Exists, OuterRef
 from django.urls import reverse
+
+
+class ProviderQuerySet(models.QuerySet):
+    def with_published_coverage(self):
+        """The providers of at least one published article."""
+        from .articles import Article  # articles.py imports this module
+
+        return self.filter(Exists(Article.objects.published().filter(provider=OuterRef("pk"))))
 
 
 class Provider(models.Model):
@@ -11,6 +20,8 @@ class Provider(models.Model):
     )
     slug = models.SlugField(max_length=253, unique=True)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ProviderQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]

@@ -1,6 +1,7 @@
 """Topics the newsroom tags its coverage with."""
 
 from django.db import models
+from django.db.models import Exists, OuterRef
 from django.db.models.functions import Lower
 from django.urls import reverse
 
@@ -9,6 +10,13 @@ class TopicQuerySet(models.QuerySet):
     def for_names(self, names):
         """The topics with these names, matched as the unique constraint matches them (ignoring case)."""
         return self.alias(name_folded=Lower("name")).filter(name_folded__in=[name.lower() for name in names])
+
+    def with_published_coverage(self):
+        """The topics at least one published article is tagged with (a semi-join: no DISTINCT over
+        every tagging of every article)."""
+        from .articles import Article  # articles.py imports this module
+
+        return self.filter(Exists(Article.objects.published().filter(topics=OuterRef("pk"))))
 
 
 class Topic(models.Model):

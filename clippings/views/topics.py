@@ -5,7 +5,7 @@ from django.shortcuts import get_object_or_404
 from django.views.generic import ListView
 
 from clippings.cache import cached_data
-from clippings.models import Article, Provider, Topic
+from clippings.models import Provider, Topic
 
 from .mixins import CoverageListMixin
 
@@ -13,7 +13,7 @@ from .mixins import CoverageListMixin
 def topics_with_coverage() -> list[Topic]:
     """Topics that have published coverage (a topic with none is not shown to readers)."""
     return cached_data("topics-with-coverage", lambda: list(
-        Topic.objects.filter(articles__in=Article.objects.published()).distinct()
+        Topic.objects.with_published_coverage()
     ))
 
 
