@@ -2,7 +2,9 @@
 
 import json
 import xml.etree.ElementTree as ET
+from datetime import datetime
 
+import feedparser
 import pytest
 from django.urls import reverse
 
@@ -108,3 +110,34 @@ def test_press_release_feed(client, content, extension):
     text = get(client, f"press_release_feed_{extension}").content.decode()
     assert "NYCLU sues" in text
     assert "protests" not in text
+
+
+@pytest.mark.parametrize(("name", "kwargs"), [
+    ("coverage_feed", {}), ("topic_feed", {"slug": "drones"}), ("press_release_feed", {}),
+])
+@pytest.mark.parametrize(("extension", "version"), [("rss", "rss20"), ("atom", "atom10")])
+def test_feeds_are_read_without_error_by_a_feed_reader(client, content, name, kwargs, extension, version):
+    """feedparser, the reader library most aggregators build on, recognises each format and finds
+    nothing malformed (`bozo` is its flag for a feed that breaks its format's rules)."""
+    response = get(client, f"{name}_{extension}", **kwargs)
+    parsed = feedparser.parse(response.content, response_headers={"content-type": response["Content-Type"]})
+    assert not parsed.bozo, parsed.get("bozo_exception")
+    assert parsed.version == version
+    assert parsed.feed.title and parsed.feed.link
+    assert parsed.entries and all(entry.title and entry.link and entry.id for entry in parsed.entries)
+
+
+@pytest.mark.parametrize(("name", "kwargs"), [
+    ("coverage_feed", {}), ("topic_feed", {"slug": "drones"}), ("press_release_feed", {}),
+])
+def test_json_feeds_follow_the_json_feed_1_1_rules(client, content, name, kwargs):
+    """What https://jsonfeed.org/version/1.1 requires (feedparser 6 does not read JSON Feed)."""
+    feed = json.loads(get(client, f"{name}_json", **kwargs).content)
+    assert feed["version"] == "https://jsonfeed.org/version/1.1"
+    assert isinstance(feed["title"], str) and feed["title"]
+    assert isinstance(feed["items"], list) and feed["items"]
+    for item in feed["items"]:
+        assert isinstance(item["id"], str) and item["id"]
+        assert isinstance(item.get("content_html", item.get("content_text")), str)
+        assert datetime.fromisoformat(item["date_published"]).tzinfo is not None  # RFC 3339
+        assert all(isinstance(tag, str) for tag in item.get("tags", []))
