@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.views.generic import ListView, TemplateView
 
 from clippings.models import Article, PressRelease
-from clippings.search import search_articles, search_press_releases
+from clippings.search import RANKED_MATCHES, search_articles, search_press_releases
 
 from .mixins import CoverageListMixin
 from .topics import topics_with_coverage
@@ -26,7 +26,8 @@ class HomeView(TemplateView):
 
 
 class SearchView(CoverageListMixin, ListView):
-    """Coverage matching the query, best match first, and the first few matching press releases."""
+    """Coverage matching the query, the best of the newest matches first, how many match (up to
+    "1,000 or more"), and the first few matching press releases."""
 
     template_name = "clippings/search.html"
 
@@ -40,7 +41,10 @@ class SearchView(CoverageListMixin, ListView):
     def get_context_data(self, **kwargs):
         query = self.get_query()
         press_releases = search_press_releases(PressRelease.objects.published(), query)[:5] if query else []
-        return super().get_context_data(query=query, press_releases=press_releases, **kwargs)
+        context = super().get_context_data(query=query, press_releases=press_releases, **kwargs)
+        # Every ranked article carries how many were ranked: the count costs no query of its own.
+        page = context["object_list"]
+        return {**context, "matches": page[0].search_matches if page else 0, "ranked_matches": RANKED_MATCHES}
 
 
 def robots_txt(request):
