@@ -143,13 +143,18 @@ def tsquery(query: Query, index: SearchIndex) -> str:
             return tsquery_term(term)
         # A phrase must be found within one field, as on SQLite, not across the end of the title
         # and the start of the excerpt, which the concatenated vector would allow. Its words come
-        # first, on their own: most records lack one, and fail that test without reading positions.
+        # first on their own: most records lack one, and fail without their positions being read.
         within_a_field = " | ".join(f"({tsquery_term(term, weight)})" for weight in index.weights)
         return "(" + " & ".join(term.words) + f" & ({within_a_field}))"
 
     parts = [found(term) for term in query.included]
     parts += [f"!{found(term)}" for term in query.excluded]
     return " & ".join(parts)
+
+
+def tsquery_words(query: Query) -> str:
+    """Every word the query needs, in any order and field: what the GIN index can answer by itself."""
+    return " & ".join(dict.fromkeys(word for term in query.included for word in term.words))
 
 
 def fts5_term(term: Term) -> str:
@@ -202,7 +207,16 @@ class Matches(Expression):
         else:
             text = tsquery(self.query, self.index)
         vector = f"{compiler.quote_name_unless_alias(self.pk.alias)}.search_vector"
-        return f"{vector} @@ to_tsquery('english'::regconfig, %s)", [text]
+        match = f"{vector} @@ to_tsquery('english'::regconfig, %s)"
+        words = tsquery_words(self.query)
+        if self.weight or words == text:
+            return match, [text]
+        # PostgreSQL cannot estimate how often words are adjacent: "letter matter" as a phrase looked
+        # like 6% of the articles and had it walk the date index through all 100,000 of them (160 ms)
+        # for none. With the words as a condition of their own the estimates multiply: a phrase of
+        # words that are everywhere still walks the index, and others are collected from the GIN
+        # index, which costs at most the records holding all the words (20 ms here).
+        return f"{match} AND {match}", [words, text]
 
     def as_sqlite(self, compiler, connection):
         pk_sql, pk_params = compiler.compile(self.pk)
