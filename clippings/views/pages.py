@@ -4,8 +4,9 @@ from django.http import HttpResponse
 from django.urls import reverse
 from django.views.generic import ListView, TemplateView
 
+from clippings import search
 from clippings.models import Article, PressRelease
-from clippings.search import RANKED_MATCHES, search_articles, search_press_releases
+from clippings.search import search_articles, search_press_releases
 
 from .mixins import CoverageListMixin
 from .topics import topics_with_coverage
@@ -44,7 +45,7 @@ class SearchView(CoverageListMixin, ListView):
         context = super().get_context_data(query=query, press_releases=press_releases, **kwargs)
         # Every ranked article carries how many were ranked: the count costs no query of its own.
         page = context["object_list"]
-        return {**context, "matches": page[0].search_matches if page else 0, "ranked_matches": RANKED_MATCHES}
+        return {**context, "matches": page[0].search_matches if page else 0, "ranked_matches": search.RANKED_MATCHES}
 
 
 def robots_txt(request):
