@@ -9,7 +9,7 @@ from django.utils import timezone
 from .cache import cached_data
 from .models import Article, Provider, Topic
 from .models.articles import QUALITY_RANK
-from .search import search_articles
+from .search import matching_articles, search_articles
 
 
 def _published():
@@ -63,7 +63,16 @@ class ArticleFilter(django_filters.FilterSet):
         model = Article
         fields = []
 
+    def filter_queryset(self, queryset):
+        # The text search last: it ranks the newest matches among what the other filters leave.
+        data = self.form.cleaned_data
+        for name in sorted(data, key=lambda name: name == "q"):
+            queryset = self.filters[name].filter(queryset, data[name])
+        return queryset
+
     def search(self, queryset, name, value):
+        if self.form.cleaned_data.get("sort"):  # the reader's own order: every match, unranked
+            return matching_articles(queryset, value)
         return search_articles(queryset, value)
 
     def published_since(self, queryset, name, value):

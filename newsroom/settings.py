@@ -77,6 +77,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "newsroom.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "newsroom.replicas.ReplicaReadsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -107,11 +108,7 @@ TEMPLATES = [
 ]
 
 
-def _database() -> dict:
-    url = os.environ.get("DATABASE_URL", "").strip()
-    if not url:
-        VAR_DIR.mkdir(exist_ok=True)
-        url = f"sqlite:///{VAR_DIR / 'newsroom.sqlite3'}"
+def _database(url: str) -> dict:
     config = dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
     if config["ENGINE"] == "django.db.backends.sqlite3":
         # IMMEDIATE transactions take the write lock up front, so two concurrent imports wait for
@@ -130,7 +127,27 @@ def _database() -> dict:
     return config
 
 
-DATABASES = {"default": _database()}
+def _primary_url() -> str:
+    url = os.environ.get("DATABASE_URL", "").strip()
+    if not url:
+        VAR_DIR.mkdir(exist_ok=True)
+        url = f"sqlite:///{VAR_DIR / 'newsroom.sqlite3'}"
+    return url
+
+
+# Read replicas (DATABASE_REPLICA_URL, comma-separated): streaming replicas of the primary, named
+# replica_1, replica_2, ... Only anonymous readers' public pages read from them (newsroom/replicas.py);
+# in tests each is the test database itself (a TEST MIRROR).
+_REPLICAS = {
+    f"replica_{number}": {**_database(url), "TEST": {"MIRROR": "default"}}
+    for number, url in enumerate(env_list("DATABASE_REPLICA_URL"), start=1)
+}
+DATABASES = {"default": _database(_primary_url()), **_REPLICAS}
+DATABASE_ROUTERS = ["newsroom.replicas.ReadReplicaRouter"]
+NEWSROOM_READ_REPLICAS = list(_REPLICAS)
+# After a change readers could see, pages read from the primary for this long: a replica must
+# have replayed the change by then, or a page older than its cache version would be cached.
+NEWSROOM_REPLICA_LAG_SECONDS = env_int("NEWSROOM_REPLICA_LAG_SECONDS", 10)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Django 6's default today: a URL typed without a scheme in a form means https.
 FORMS_URLFIELD_ASSUME_HTTPS = True

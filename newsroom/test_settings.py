@@ -22,3 +22,7 @@ AXES_ENABLED = False
 ADMIN_PATH = "admin/"
 # Tests serve static files through the finders, as runserver does; whitenoise wants STATIC_ROOT to exist.
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405
+# A read replica that is the test database itself, unused unless a test lists it in
+# NEWSROOM_READ_REPLICAS (tests/test_replicas.py): routing is tested without a real replica.
+DATABASES = {**DATABASES, "replica_1": {**DATABASES["default"], "TEST": {"MIRROR": "default"}}}  # noqa: F405
+NEWSROOM_READ_REPLICAS = []

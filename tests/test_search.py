@@ -8,11 +8,29 @@ from datetime import timedelta
 
 import pytest
 from django.db import connection
+from django.urls import reverse
 from django.utils import timezone
 
+from clippings import cache as public_cache
+from clippings import search
+from clippings.filters import ArticleFilter
 from clippings.models import Article, PressRelease, Status, Topic
-from clippings.search import Query, Term, fts5_query, parse_query, search_articles, search_press_releases
-from tests.factories import ArticleFactory, ProviderFactory, PublishedPressReleaseFactory, TopicFactory
+from clippings.search import (
+    Query,
+    Term,
+    fts5_query,
+    matching_articles,
+    parse_query,
+    search_articles,
+    search_press_releases,
+)
+from tests.factories import (
+    ArticleFactory,
+    ProviderFactory,
+    PublishedArticleFactory,
+    PublishedPressReleaseFactory,
+    TopicFactory,
+)
 
 HOSTILE = [
     '"', '""', '"""', "-", "--", "- -", '-"', "*", "facial*", "AND OR NOT", "NOT facial", "facial AND",
@@ -52,12 +70,13 @@ def test_an_unclosed_quote_runs_to_the_end():
 def test_stop_words_are_dropped_except_inside_phrases():
     assert parse_query("the police and the schools") == Query((Term(("police",)), Term(("schools",))))
     assert parse_query('"freedom of speech"') == Query((Term(("freedom", "of", "speech")),))
+    assert parse_query('"the police of" "near and or not') == Query((Term(("police",)), Term(("near",))))
     assert not parse_query("the of and")
 
 
 def test_operators_of_either_database_are_plain_words():
     assert parse_query("AND OR NOT NEAR") == Query((Term(("near",)),))
-    assert parse_query("facial:A & !police") == Query((Term(("facial", "a")), Term(("police",))))
+    assert parse_query("facial:A & !police") == Query((Term(("facial",)), Term(("police",))))
 
 
 def test_nothing_to_look_for():
@@ -71,7 +90,7 @@ def test_the_query_is_bounded():
 
 
 def test_fts5_expression_quotes_every_term():
-    assert fts5_query(parse_query('near "a phrase" -police')) == '("near" AND "a phrase") NOT ("police")'
+    assert fts5_query(parse_query('near "civil rights" -police')) == '("near" AND "civil rights") NOT ("police")'
 
 
 # ---------------------------------------------------------------------------------------------
@@ -133,6 +152,16 @@ def test_a_phrase_does_not_run_from_the_title_into_the_excerpt(db):
     assert not search_articles(Article.objects.all(), '"facial recognition"').exists()
 
 
+def test_a_phrase_at_the_edge_of_a_field_is_excluded_only_within_it(db):
+    ArticleFactory(title="Report on facial", excerpt="Recognition is everywhere.")
+    assert titles(search_articles(Article.objects.all(), 'report -"facial recognition"')) == ["Report on facial"]
+
+
+def test_stop_words_at_the_ends_of_a_phrase_are_not_required(db):
+    ArticleFactory(title="Protest near the courthouse", excerpt="")
+    assert titles(search_articles(Article.objects.all(), '"near and or"')) == ["Protest near the courthouse"]
+
+
 def test_exclusions(coverage):
     found = search_articles(Article.objects.all(), "surveillance -cameras -budget")
     assert titles(found) == ["City council votes"]
@@ -148,6 +177,16 @@ def test_ties_go_to_the_newer_then_the_higher_id(db):
     undated = ArticleFactory(title="Drone story", published_at=None)
     found = list(search_articles(Article.objects.all(), "drone"))
     assert found == [new_b, new_a, old, undated]
+
+
+def test_a_word_in_the_excerpt_and_the_provider_scores_for_the_excerpt(db):
+    provider = ProviderFactory(name="Drone Weekly", domain="drones.example")
+    both = ArticleFactory(title="Budget", excerpt="On drones.", provider=provider, published_at=timezone.now())
+    alone = ArticleFactory(title="Budget", excerpt="", provider=provider, published_at=timezone.now())
+    found = {article: article.search_rank for article in search_articles(Article.objects.all(), "drones")}
+    assert found == {both: 2, alone: 1}
+    release = PublishedPressReleaseFactory(title="Budget", body="On drones.", organization="Drone Watch")
+    assert [r.search_rank for r in search_press_releases(PressRelease.objects.filter(pk=release.pk), "drones")] == [2]
 
 
 def test_scores_add_up_over_terms(db):
@@ -173,6 +212,63 @@ def test_results_count_paginate_and_nest_in_another_query(coverage):
     nested = Article.objects.filter(pk__in=found.values("pk")).order_by("pk")
     assert nested.count() == 4
     assert search_articles(Article.objects.for_listing(), "surveillance").count() == 4
+
+
+# ---------------------------------------------------------------------------------------------
+# Only the newest matches are ranked
+
+
+@pytest.fixture
+def few_ranked(monkeypatch):
+    monkeypatch.setattr(search, "RANKED_MATCHES", 3)
+
+
+@pytest.fixture
+def drones(db):
+    """Five drone stories, one a day; the oldest has the word in its title, the best place."""
+    now = timezone.now()
+    topic = TopicFactory(name="Airspace", slug="airspace")
+    return [
+        PublishedArticleFactory(title="Drones banned" if days == 4 else f"Story {days}", excerpt="Drones overhead.",
+                       published_at=now - timedelta(days=days), topics=[topic] if days % 2 else [])
+        for days in range(5)
+    ]
+
+
+def test_only_the_newest_matches_are_ranked(drones, few_ranked):
+    found = list(search_articles(Article.objects.all(), "drones"))
+    assert titles(found) == ["Story 0", "Story 1", "Story 2"]  # "Drones banned" is not among the newest 3
+    assert {article.search_matches for article in found} == {3}
+    assert matching_articles(Article.objects.all(), "drones").count() == 5
+
+
+def test_the_newest_are_chosen_after_the_other_filters(drones, few_ranked):
+    airspace = ArticleFilter({"q": "drones", "topic": "airspace"}, queryset=Article.objects.published())
+    assert titles(airspace.qs) == ["Story 1", "Story 3"]
+    oldest_first = ArticleFilter({"q": "drones", "sort": "oldest"}, queryset=Article.objects.all())
+    assert titles(oldest_first.qs) == ["Drones banned", "Story 3", "Story 2", "Story 1", "Story 0"]
+
+
+def test_the_search_page_tells_readers_the_rule(client, drones, few_ranked):
+    public_cache.clear()
+    html = client.get(reverse("clippings:search"), {"q": "drones"}).content.decode()
+    assert "3 or more articles match. Shown: the best matches among the newest 3." in html
+    assert "Drones banned" not in html
+    html = client.get(reverse("clippings:search"), {"q": "drones -story"}).content.decode()
+    assert "1 article matches." in html
+    assert "Drones banned" in html
+
+
+@pytest.mark.parametrize("common", [1, 10**9])
+def test_a_common_word_finds_what_a_rare_one_would(drones, few_ranked, monkeypatch, common):
+    """On SQLite a query with COMMON_MATCHES matches or more walks the date index instead."""
+    monkeypatch.setattr(search, "COMMON_MATCHES", common)
+    ArticleFactory(title="Undated drones", published_at=None)
+    assert titles(search_articles(Article.objects.all(), "drones -banned")) == ["Story 0", "Story 1", "Story 2"]
+    monkeypatch.setattr(search, "RANKED_MATCHES", 10)
+    assert titles(search_articles(Article.objects.all(), "drones")) == [
+        "Drones banned", "Undated drones", "Story 0", "Story 1", "Story 2", "Story 3",
+    ]
 
 
 def test_hostile_input_never_raises(coverage):

@@ -25,6 +25,10 @@ names = [
 values = {name: getattr(settings, name, None) for name in names}
 values["admin"] = reverse("admin:index")
 values["cache"] = settings.CACHES["default"]["BACKEND"]
+values["databases"] = {
+    alias: [db["HOST"], db["NAME"], db.get("TEST", {}).get("MIRROR")] for alias, db in settings.DATABASES.items()
+}
+values["replicas"] = settings.NEWSROOM_READ_REPLICAS
 print(json.dumps(values))
 """
 
@@ -46,6 +50,12 @@ def test_check_deploy_is_clean_with_production_settings():
     result = run(["manage.py", "check", "--deploy", "--fail-level", "WARNING"])
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_check_deploy_is_clean_with_read_replicas():
+    result = run(["manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+                 DATABASE_REPLICA_URL="postgres://newsroom@replica-1.internal/newsroom")
+    assert result.returncode == 0, result.stdout + result.stderr
 
 
 def test_production_is_https_only_with_secure_http_only_cookies():
@@ -73,6 +83,20 @@ def test_the_admin_path_is_a_setting():
 def test_cache_url_selects_redis():
     values = production_settings(NEWSROOM_CACHE_URL="redis://127.0.0.1:6379/3")
     assert values["cache"] == "django.core.cache.backends.redis.RedisCache"
+
+
+def test_replica_urls_add_read_replicas():
+    assert production_settings()["replicas"] == []
+    values = production_settings(
+        DATABASE_URL="postgres://newsroom@primary.internal/newsroom",
+        DATABASE_REPLICA_URL="postgres://newsroom@replica-1.internal/newsroom, postgres://newsroom@replica-2.internal/newsroom",
+    )
+    assert values["replicas"] == ["replica_1", "replica_2"]
+    assert values["databases"] == {
+        "default": ["primary.internal", "newsroom", None],
+        "replica_1": ["replica-1.internal", "newsroom", "default"],
+        "replica_2": ["replica-2.internal", "newsroom", "default"],
+    }
 
 
 def test_debug_on_a_development_machine_keeps_plain_http():

@@ -4,6 +4,7 @@ from django.http import HttpResponse
 from django.urls import reverse
 from django.views.generic import ListView, TemplateView
 
+from clippings import search
 from clippings.models import Article, PressRelease
 from clippings.search import search_articles, search_press_releases
 
@@ -26,7 +27,8 @@ class HomeView(TemplateView):
 
 
 class SearchView(CoverageListMixin, ListView):
-    """Coverage matching the query, best match first, and the first few matching press releases."""
+    """Coverage matching the query, the best of the newest matches first, how many match (up to
+    "1,000 or more"), and the first few matching press releases."""
 
     template_name = "clippings/search.html"
 
@@ -40,7 +42,10 @@ class SearchView(CoverageListMixin, ListView):
     def get_context_data(self, **kwargs):
         query = self.get_query()
         press_releases = search_press_releases(PressRelease.objects.for_readers(), query)[:5] if query else []
-        return super().get_context_data(query=query, press_releases=press_releases, **kwargs)
+        context = super().get_context_data(query=query, press_releases=press_releases, **kwargs)
+        # Every ranked article carries how many were ranked: the count costs no query of its own.
+        page = context["object_list"]
+        return {**context, "matches": page[0].search_matches if page else 0, "ranked_matches": search.RANKED_MATCHES}
 
 
 def robots_txt(request):
