@@ -359,3 +359,13 @@ def test_the_index_lives_in_the_database(db):
         else:
             cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE '%fts%'")
             assert len(cursor.fetchall()) == 11
+
+
+def test_the_coverage_list_tells_readers_the_rule_when_searching(client, drones, few_ranked):
+    public_cache.clear()
+    html = client.get(reverse("clippings:article_list"), {"q": "drones"}).content.decode()
+    assert "3 or more articles match. Shown: the best matches among the newest 3." in html
+    assert "Drones banned" not in html
+    html = client.get(reverse("clippings:article_list"), {"q": "drones", "sort": "oldest"}).content.decode()
+    assert "or more articles match" not in html
+    assert "Drones banned" in html

@@ -5,6 +5,7 @@ from django.shortcuts import redirect
 from django.views.generic import DetailView
 from django_filters.views import FilterView
 
+from clippings import search
 from clippings.filters import ArticleFilter
 from clippings.models import Article, PressRelease, RelatedLink
 
@@ -16,6 +17,13 @@ class ArticleListView(CoverageListMixin, FilterView):
     template_name = "clippings/article_filter.html"
     # An invalid filter (a mistyped date) shows everything rather than nothing.
     strict = False
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        # A text search ranks only the newest matches; each ranked article says how many were ranked.
+        page = context["object_list"]
+        ranked = getattr(page[0], "search_matches", 0) if page else 0
+        return {**context, "search_capped": ranked >= search.RANKED_MATCHES, "ranked_matches": search.RANKED_MATCHES}
 
 
 class ArticleDetailView(DetailView):
