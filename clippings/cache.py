@@ -19,6 +19,7 @@ from functools import wraps
 from django.conf import settings
 from django.core.cache import cache
 from django.core.cache.backends.locmem import LocMemCache
+from django.db import transaction
 from django.db.models import Min
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
@@ -94,6 +95,11 @@ def cached_data(name: str, compute):
 @receiver(content_changed)
 def start_new_version(sender, **kwargs):
     new_version()
+    if transaction.get_connection().in_atomic_block:
+        # Until the write commits, other processes still read the old content, and a page they
+        # render now would be kept under the new version as if current. Another version at
+        # commit drops such pages.
+        transaction.on_commit(new_version)
 
 
 @receiver(post_save)

@@ -45,6 +45,17 @@ def test_publishing_shows_at_once_on_every_affected_page(client, db):
     assert client.get(article.get_absolute_url()).status_code == 200
 
 
+def test_a_change_starts_another_content_version_when_it_commits(db, django_capture_on_commit_callbacks):
+    """Between a publish and its commit, other processes still read the old content; a page they
+    render then must not stay cached as current, so the version moves on again at commit."""
+    article = PublishedArticleFactory(status=Status.DRAFT)
+    with django_capture_on_commit_callbacks(execute=True):
+        article.status = Status.PUBLISHED
+        article.save()
+        before_commit = public_cache.current_version()["version"]
+    assert public_cache.current_version()["version"] != before_commit
+
+
 def test_unpublishing_through_a_queryset_update_shows_once_content_changed_is_sent(client, db):
     article = PublishedArticleFactory(title="Soon withdrawn")
     assert "Soon withdrawn" in client.get(LIST).content.decode()
