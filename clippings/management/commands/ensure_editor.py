@@ -21,8 +21,8 @@ class Command(BaseCommand):
         User = get_user_model()
         if User.objects.filter(is_superuser=True).exists():
             self.stdout.write(
-                "An administrator exists already. Forgot the password? "
-                f"Run: .venv/bin/python manage.py changepassword {username}"
+                "An administrator exists already. Forgot the password? Run manage.py changepassword "
+                f"{username}, with the site's settings loaded (docs/deploy.md, section 4)."
             )
             return
         password = secrets.token_urlsafe(12)
