@@ -9,10 +9,10 @@ DATABASE_URL chooses the database. The benchmark owns what it writes to:
 
 It fills the database with bulk_create (a few hundred providers, a dozen topics, 1–3 topics per
 article, related links on one article in ten), then times each page with Django's test client as
-a logged-in superuser: the median of --runs after two untimed warm-up requests, with the number of
-queries and what the list says of its length (past 10,000 rows, an estimate: "about"). The
-baseline is the admin's password-change page (a form and no list) measured in the same run; the
-ratio is page time / baseline time. Django's query log is off (DEBUG = False).
+a logged-in superuser: the median of --runs (the pages taking turns) after two untimed warm-up
+requests each, with the number of queries and what the list says of its length (past 10,000
+rows, an estimate: "about"). The baseline is the admin's password-change page (a form and no
+list) measured in the same run; the ratio is page time / baseline time. Django's query log is off (DEBUG = False).
 """
 
 import argparse
@@ -77,20 +77,27 @@ def fill(articles: int, seed: int = 0) -> None:
             for article in created[::10]])
 
 
-def measure(client, url: str, runs: int) -> tuple[float, int]:
+def measure(client, urls: list[str], runs: int) -> list[tuple[float, int]]:
+    """(median ms, queries) of each URL. The URLs take turns, run after run, so that a burst of
+    other work on the machine slows them alike rather than whichever was being measured."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    for _ in range(2):
-        assert client.get(url, HTTP_HOST="localhost").status_code == 200, url
-    times = []
+    for url in urls:
+        for _ in range(2):
+            assert client.get(url, HTTP_HOST="localhost").status_code == 200, url
+    times = {url: [] for url in urls}
     for _ in range(runs):
-        started = time.perf_counter()
-        client.get(url, HTTP_HOST="localhost")
-        times.append(time.perf_counter() - started)
-    with CaptureQueriesContext(connection) as queries:
-        client.get(url, HTTP_HOST="localhost")
-    return statistics.median(times) * 1000, len(queries)
+        for url in urls:
+            started = time.perf_counter()
+            client.get(url, HTTP_HOST="localhost")
+            times[url].append(time.perf_counter() - started)
+    results = []
+    for url in urls:
+        with CaptureQueriesContext(connection) as queries:
+            client.get(url, HTTP_HOST="localhost")
+        results.append((statistics.median(times[url]) * 1000, len(queries)))
+    return results
 
 
 def shown(client, url: str) -> str:
@@ -121,24 +128,26 @@ def main(argv=None) -> int:
 
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
+            cursor.execute("VACUUM ANALYZE")  # statistics and visibility map, as autovacuum leaves a table at rest
     client = Client()
     client.force_login(User.objects.create_superuser("bench", "", "bench-password-not-used"))
-    baseline, _ = measure(client, reverse("admin:password_change"), args.runs)
-    print(f"{'baseline: password change page':45} {baseline:8.1f} ms")
     changelist = reverse("admin:clippings_article_changelist")
     topic = Topic.objects.get(name="Surveillance").pk
-    for name, query in PAGES.items():
-        page = changelist + query.format(topic=topic)
-        ms, queries = measure(client, page, args.runs)
-        print(f"{name:45} {ms:8.1f} ms  {ms / baseline:5.1f}x  {queries:2d} queries  [{shown(client, page)}]")
-    # Past 10,000 rows, a count the database cannot estimate is counted, then remembered: its first view.
+    pages = {"baseline: password change page": reverse("admin:password_change"),
+             **{name: changelist + query.format(topic=topic) for name, query in PAGES.items()}}
+    results = dict(zip(pages, measure(client, list(pages.values()), args.runs), strict=True))
+    baseline = results.pop("baseline: password change page")[0]
+    print(f"{'baseline: password change page':45} {baseline:8.1f} ms")
+    for name, (ms, queries) in results.items():
+        print(f"{name:45} {ms:8.1f} ms  {ms / baseline:5.1f}x  {queries:2d} queries  [{shown(client, pages[name])}]")
+    # Past 10,000 rows, a count the database cannot estimate is counted, then kept 5 minutes: without
+    # keeping it, every request counts (as the first view of a search does).
     from clippings.admin import paginator
 
-    paginator.COUNT_SECONDS = 0  # remember nothing: every request counts
-    ms, queries = measure(client, changelist + "?q=surveillance&p=1000", args.runs)
-    name = "changelist, search, page 1000, count not kept"
-    print(f"{name:45} {ms:8.1f} ms  {ms / baseline:5.1f}x  {queries:2d} queries")
+    paginator.COUNT_SECONDS = 0
+    name, url = "changelist, search, page 1000, count not kept", changelist + "?q=surveillance&p=1000"
+    (base, _), (ms, queries) = measure(client, [pages["baseline: password change page"], url], args.runs)
+    print(f"{name:45} {ms:8.1f} ms  {ms / base:5.1f}x  {queries:2d} queries")
     return 0
 
 
