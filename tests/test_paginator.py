@@ -98,3 +98,24 @@ def test_a_sorted_annotated_list_pages_too(client, superuser, long_list):
     assert [r.pk for r in response.context["cl"].result_list][:3] == [r.pk for r in reversed(releases[:3])]
     response = client.get(url("pressrelease_changelist") + "?o=-5&p=3")
     assert len(response.context["cl"].result_list) == 5
+
+
+@pytest.mark.parametrize("model, order", [("provider", ""), ("provider", "&o=-3"), ("topic", "&o=-3"),
+                                          ("relatedlink", "&o=1")])
+def test_every_desk_list_pages_by_keys(client, superuser, model, order, monkeypatch):
+    from .factories import RelatedLinkFactory, TopicFactory
+
+    TopicFactory.create_batch(3)
+    RelatedLinkFactory.create_batch(3)
+    model_admin = next(m for m in admin.site._registry.values() if m.opts.model_name == model)
+    monkeypatch.setattr(model_admin, "list_per_page", 1)
+    client.force_login(superuser)
+    first = client.get(url(f"{model}_changelist") + "?p=1" + order).context["cl"].result_list
+    second = client.get(url(f"{model}_changelist") + "?p=2" + order).context["cl"].result_list
+    assert len(first) == len(second) == 1 and first[0] != second[0]
+
+
+def test_search_says_about_how_many_results(client, superuser, long_list):
+    client.force_login(superuser)
+    page = client.get(url("article_changelist") + "?q=facial").content.decode()
+    assert "about 95 results" in page
