@@ -12,7 +12,8 @@ article, related links on one article in ten), then times each page with Django'
 a logged-in superuser: the median of --runs (the pages taking turns) after two untimed warm-up
 requests each, with the number of queries and what the list says of its length (past 10,000
 rows, an estimate: "about"). The baseline is the admin's password-change page (a form and no
-list) measured in the same run; the ratio is page time / baseline time. Django's query log is off (DEBUG = False).
+list) measured in the same run; the ratio is page time / baseline time. Last, page 1 and page 1800
+with Django's own Paginator against the desk's, taking turns. Django's query log is off (DEBUG = False).
 """
 
 import argparse
@@ -100,6 +101,33 @@ def measure(client, urls: list[str], runs: int) -> list[tuple[float, int]]:
     return results
 
 
+def compare_paginators(client, changelist: str, runs: int) -> None:
+    """Page 1 and page 1800 with Django's own Paginator (a full count, OFFSET over whole rows) and with
+    the desk's, the four requests taking turns: what reading a page by its keys saves."""
+    from django.contrib import admin
+    from django.core.paginator import Paginator
+
+    from clippings.models import Article
+
+    class DjangoPaginator(Paginator):
+        shown_page = None  # what DeskAdmin reads from the desk's paginator
+
+    model_admin = admin.site._registry[Article]
+    cases = [(paginator, query) for paginator in (DjangoPaginator, model_admin.paginator) for query in ("", "?p=1800")]
+    times = {case: [] for case in cases}
+    for run in range(runs + 2):  # two warm-up rounds
+        for case in cases:
+            model_admin.paginator = case[0]
+            started = time.perf_counter()
+            assert client.get(changelist + case[1], HTTP_HOST="localhost").status_code == 200
+            if run >= 2:
+                times[case].append(time.perf_counter() - started)
+    model_admin.paginator = cases[-1][0]
+    for paginator, label in ((DjangoPaginator, "Django's Paginator"), (model_admin.paginator, "desk paginator")):
+        first, deep = (statistics.median(times[(paginator, query)]) * 1000 for query in ("", "?p=1800"))
+        print(f"{label + ': page 1, page 1800':45} {first:8.1f} ms {deep:8.1f} ms  (x{deep / first:.2f})")
+
+
 def shown(client, url: str) -> str:
     """What the list says of its length, and the page it shows."""
     page = client.get(url, HTTP_HOST="localhost").content.decode()
@@ -140,11 +168,15 @@ def main(argv=None) -> int:
     print(f"{'baseline: password change page':45} {baseline:8.1f} ms")
     for name, (ms, queries) in results.items():
         print(f"{name:45} {ms:8.1f} ms  {ms / baseline:5.1f}x  {queries:2d} queries  [{shown(client, pages[name])}]")
+    compare_paginators(client, changelist, args.runs)
     # Past 10,000 rows, a count the database cannot estimate is counted, then kept 5 minutes: without
     # keeping it, every request counts (as the first view of a search does).
+    from django.core.cache import cache
+
     from clippings.admin import paginator
 
     paginator.COUNT_SECONDS = 0
+    cache.clear()  # the counts kept so far (the type filter's choices are kept again at the warm-up)
     name, url = "changelist, search, page 1000, count not kept", changelist + "?q=surveillance&p=1000"
     (base, _), (ms, queries) = measure(client, [pages["baseline: password change page"], url], args.runs)
     print(f"{name:45} {ms:8.1f} ms  {ms / base:5.1f}x  {queries:2d} queries")
