@@ -119,3 +119,13 @@ def test_search_says_about_how_many_results(client, superuser, long_list):
     client.force_login(superuser)
     page = client.get(url("article_changelist") + "?q=facial").content.decode()
     assert "about 95 results" in page
+
+
+def test_a_short_list_shows_its_last_page_for_one_past_the_end(client, superuser, monkeypatch):
+    monkeypatch.setattr(admin.site._registry[Article], "list_per_page", PER_PAGE)
+    ArticleFactory.create_batch(15)
+    client.force_login(superuser)
+    response = client.get(url("article_changelist") + "?p=9")
+    assert response.status_code == 200 and len(response.context["cl"].result_list) == 5
+    page = response.content.decode()
+    assert "15 articles" in page and '<span class="this-page">2</span>' in page
