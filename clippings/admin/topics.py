@@ -1,4 +1,6 @@
-"""Topics: create, rename, and merge two into one without losing a tagging."""
+"""Topics: create, rename, merge two into one without losing a tagging, and delete.
+
+Merging and deleting record a version of every article whose topics they change."""
 
 from django import forms
 from django.contrib import admin, messages
