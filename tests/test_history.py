@@ -161,6 +161,18 @@ def test_accepting_upstream_topics_records_one_version(client, editor):
     assert topic_names(article.history.first()) == ["Privacy"] and privacy.articles.get() == article
 
 
+def test_changes_from_the_topic_side_record_versions_of_the_articles():
+    topic = TopicFactory(name="Privacy")
+    first, second = ArticleFactory.create_batch(2)
+    versions = {a.pk: a.history.count() for a in (first, second)}
+    topic.articles.add(first, second)
+    topic.articles.remove(first)
+    topic.articles.clear()
+    assert [topic_names(v) for v in first.history.all()[:2]] == [[], ["Privacy"]]
+    assert [topic_names(v) for v in second.history.all()[:2]] == [[], ["Privacy"]]
+    assert (first.history.count() - versions[first.pk], second.history.count() - versions[second.pk]) == (2, 2)
+
+
 def test_history_page_reads_topics_in_bounded_queries(client, editor, django_assert_max_num_queries):
     topics = TopicFactory.create_batch(4)
     article = ArticleFactory(topics=topics[:1])

@@ -3,10 +3,9 @@
 from django.db import models
 from django.urls import reverse
 from django.utils.text import slugify
-from simple_history.models import HistoricalRecords
 
 from .editorial import Editorial, EditorialQuerySet, Imported
-from .history import VersionManager
+from .history import VersionedRecords, VersionManager
 from .providers import Provider
 from .topics import Topic
 
@@ -51,8 +50,8 @@ class Article(Editorial, Imported):
     )
 
     # Versions include the topics (the diff and the restore on the admin's history page show them).
-    history = HistoricalRecords(excluded_fields=["source_data", "source_values", "secured", "updated_at"],
-                                m2m_fields=["topics"], history_manager=VersionManager)
+    history = VersionedRecords(excluded_fields=["source_data", "source_values", "secured", "updated_at"],
+                               m2m_fields=["topics"], history_manager=VersionManager)
     objects = ArticleQuerySet.as_manager()
 
     class Meta:

@@ -8,20 +8,46 @@ It leaves three gaps, closed here:
 - a form saves the record before its topics, and every change to the topics records a version of
   its own: `relations_without_versions` and `retake_relations` make one version of the whole edit;
 - the importer writes in bulk and records no version: `keep_imported_state` records what an import
-  left before the desk first changes it, so that change can be compared with, and undone.
+  left before the desk first changes it, so that change can be compared with, and undone;
+- a change made from the relation's other side (`topic.articles.add(article)`) fails in
+  simple-history, which takes the topic for the record: `VersionedRecords` records the articles.
 """
 
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 
+from django.conf import settings
 from django.db.models import Max
 from simple_history.manager import HistoryManager
-from simple_history.models import DeletedObject
+from simple_history.models import DeletedObject, HistoricalRecords
 from simple_history.utils import get_m2m_field_name, get_m2m_reverse_field_name
 
 CHUNK = 500  # records per IN (...) list: well inside both databases' limits on query parameters
 REASON_LENGTH = 100  # simple-history's history_change_reason column
+
+
+class VersionedRecords(HistoricalRecords):
+    """HistoricalRecords, also for many-to-many changes made from the other side: a version of each
+    record added, removed or cleared, in bulk."""
+
+    def m2m_changed(self, instance, action, attr, pk_set, reverse, **kwargs):
+        if not reverse:
+            return super().m2m_changed(instance, action, attr, pk_set, reverse, **kwargs)
+        if not getattr(settings, "SIMPLE_HISTORY_ENABLED", True):
+            return None
+        through = kwargs["sender"]
+        if action == "pre_clear":  # which records lose it is known only before
+            mine = next(f for f in through._meta.fields if f.related_model is type(instance))
+            theirs = next(f for f in through._meta.fields if f.related_model is self.cls)
+            instance._versioned_pks = set(through.objects.filter(**{mine.name: instance})
+                                          .values_list(theirs.attname, flat=True))
+        if action == "post_clear":
+            pk_set = instance.__dict__.pop("_versioned_pks", set())
+        if action in ("post_add", "post_remove", "post_clear") and pk_set:
+            records = list(self.cls._default_manager.filter(pk__in=pk_set))
+            getattr(self.cls, self.manager_name).bulk_history_create(records, update=True)
+        return None
 
 
 class VersionManager(HistoryManager):
