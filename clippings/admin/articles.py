@@ -4,8 +4,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.utils import model_ngettext
 from django.utils.html import format_html
 
-from ..models import ARTICLE_SOURCE_FIELDS, Article, Image, RelatedLink, Topic
-from ..signals import content_changed
+from ..models import ARTICLE_SOURCE_FIELDS, Article, Image, RelatedLink, Topic, add_topic, remove_topic
 from .filters import HasRelatedCoverageFilter, KindFilter, UpstreamChangesFilter
 from .mixins import PROVENANCE_FIELDS, EditorialAdmin, confirm_page, confirmed
 
@@ -95,19 +94,10 @@ class ArticleAdmin(EditorialAdmin):
             response.template_name = "admin/clippings/choose_topic.html"
             response.context_data["topics"] = Topic.objects.all()
             return response
-        articles = list(queryset.exclude(topics=topic) if adding else queryset.filter(topics=topic))
-        through = Article.topics.through
-        if adding:
-            through.objects.bulk_create([through(article_id=a.pk, topic_id=topic.pk) for a in articles])
-        else:
-            through.objects.filter(topic=topic, article__in=articles).delete()
-        for article in articles:
-            article.mark_edited("topics")  # an editor's tagging survives the next import
-        Article.objects.bulk_update(articles, ["edited_fields"])
-        content_changed.send(sender=Article, instances=articles)
+        changed = (add_topic if adding else remove_topic)(queryset, topic, user=request.user)
         done = f"Added “{topic}” to" if adding else f"Removed “{topic}” from"
-        self.message_user(request, f"{done} {len(articles)} {model_ngettext(self.opts, len(articles))}.",
-                          messages.SUCCESS if articles else messages.WARNING)
+        self.message_user(request, f"{done} {changed} {model_ngettext(self.opts, changed)}.",
+                          messages.SUCCESS if changed else messages.WARNING)
         return None
 
 

@@ -1,11 +1,13 @@
-"""The desk overview on the admin index: what waits, what is scheduled, the last imports, a chart."""
+"""The desk overview on the admin index: what waits, what is scheduled (articles and press releases),
+the last imports, a chart."""
 
 from datetime import datetime
 
 from django.conf import settings
 from django.contrib import admin
-from django.db.models import Count
+from django.db.models import Count, F, Value
 from django.db.models.functions import TruncMonth
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
@@ -32,15 +34,25 @@ def desk_context(request) -> dict:
             "in_review": Article.objects.filter(status=Status.REVIEW).select_related("provider")
             .order_by("-updated_at")[:10],
             "releases_in_review": PressRelease.objects.filter(status=Status.REVIEW).order_by("-updated_at")[:5],
-            "scheduled": Article.objects.filter(status__in=[Status.DRAFT, Status.REVIEW], publish_at__gte=now)
-            .order_by("publish_at")[:10],
-            "withdrawing": Article.objects.filter(status=Status.PUBLISHED, unpublish_at__gte=now)
-            .order_by("unpublish_at")[:10],
+            "scheduled": scheduled(now, "publish_at", [Status.DRAFT, Status.REVIEW]),
+            "withdrawing": scheduled(now, "unpublish_at", [Status.PUBLISHED]),
             "upstream_pending": Article.objects.with_upstream_changes().count(),
             "imports": [(run, summarise_counts(run.counts)) for run in ImportRun.objects.all()[:5]],
             "chart": coverage_chart(latest_coverage(now)),
         }
     }
+
+
+def scheduled(now: datetime, field: str, statuses: list[str], limit: int = 10) -> list[dict]:
+    """Articles and press releases due at `field` (publish_at, unpublish_at), soonest first, in one query."""
+    def due(model):
+        return (model.objects.filter(status__in=statuses, **{f"{field}__gte": now}).order_by()
+                .annotate(model=Value(model._meta.model_name)).values("pk", "title", "model", when=F(field)))
+
+    items = list(due(Article).union(due(PressRelease), all=True).order_by("when", "model", "pk")[:limit])
+    for item in items:
+        item["url"] = reverse(f"admin:clippings_{item['model']}_change", args=[item["pk"]])
+    return items
 
 
 def latest_coverage(now: datetime) -> datetime:

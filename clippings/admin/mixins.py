@@ -11,12 +11,12 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.views.decorators.cache import never_cache
-from simple_history.admin import SimpleHistoryAdmin
-from simple_history.utils import bulk_update_with_history
 
 from ..models import Status
+from ..models.history import keep_imported_state, relations_without_versions
 from ..signals import content_changed
 from .dates import DateHierarchyLinks
+from .history import VersionHistoryAdmin
 from .paginator import CappedCountPaginator
 from .workflow import SCHEDULE_FIELDS, EditorialForm, check_status_change, may_publish
 
@@ -24,11 +24,18 @@ PROVENANCE_FIELDS = ("source_name", "source_hash", "first_imported_at", "last_im
 
 
 class DeskAdmin(admin.ModelAdmin):
-    """Lists that stay fast on a hundred thousand rows: no full count, a capped page count."""
+    """Lists that stay fast on a hundred thousand rows: no full count, every page reachable."""
 
     paginator = CappedCountPaginator
     show_full_result_count = False
     list_per_page = 50
+
+    def get_changelist_instance(self, request):
+        changelist = super().get_changelist_instance(request)
+        # The paginator may have learnt the exact count, or shown the last page for one past the end.
+        changelist.result_count = changelist.paginator.count
+        changelist.page_num = changelist.paginator.shown_page or changelist.page_num
+        return changelist
 
     def changelist_view(self, request, extra_context=None):
         if self.date_hierarchy:
@@ -36,7 +43,7 @@ class DeskAdmin(admin.ModelAdmin):
         return super().changelist_view(request, extra_context)
 
 
-class EditorialAdmin(DeskAdmin, SimpleHistoryAdmin):
+class EditorialAdmin(DeskAdmin, VersionHistoryAdmin):
     """Workflow, roles, history and preview for anything with editorial state."""
 
     form = EditorialForm
@@ -72,7 +79,9 @@ class EditorialAdmin(DeskAdmin, SimpleHistoryAdmin):
     def save_model(self, request, obj, form, change):
         before = Status.DRAFT
         if change:
-            before = type(obj)._default_manager.filter(pk=obj.pk).values_list("status", flat=True).get()
+            stored = type(obj)._default_manager.get(pk=obj.pk)
+            keep_imported_state([stored])
+            before = stored.status
             edited = [name for name in form.changed_data if name in self.source_fields]
             obj.mark_edited(*edited)
         check_status_change(request.user, self.model, before, obj.status)
@@ -147,14 +156,8 @@ class EditorialAdmin(DeskAdmin, SimpleHistoryAdmin):
 
     def _set_featured(self, request, queryset, featured: bool) -> None:
         selected = queryset.count()
-        records = list(queryset.exclude(featured=featured))
-        for record in records:
-            record.featured = featured
-        bulk_update_with_history(records, self.model, ["featured"], default_user=request.user,
-                                 default_change_reason="featured" if featured else "unfeatured")
-        content_changed.send(sender=self.model, instances=records)
-        self._report(request, "Featured" if featured else "Stopped featuring", len(records), selected,
-                     "already so")
+        changed = queryset.set_featured(featured, user=request.user)
+        self._report(request, "Featured" if featured else "Stopped featuring", changed, selected, "already so")
 
     # Preview and upstream changes -----------------------------------------------------------
 
@@ -188,10 +191,12 @@ class EditorialAdmin(DeskAdmin, SimpleHistoryAdmin):
         if name not in obj.upstream_changes:
             self.message_user(request, "That upstream change is no longer pending.", messages.WARNING)
         else:
-            if decision == "accept":
-                obj.accept_upstream_change(name)
-            else:
-                obj.dismiss_upstream_change(name)
+            keep_imported_state([obj])
+            with relations_without_versions(obj):  # accepting topics sets them now; the save records them
+                if decision == "accept":
+                    obj.accept_upstream_change(name)
+                else:
+                    obj.dismiss_upstream_change(name)
             obj._history_user = request.user
             obj._change_reason = f"{decision}ed the source's new {name}"
             obj.save()

@@ -1,13 +1,14 @@
-"""Topics: create, rename, and merge two into one without losing a tagging."""
+"""Topics: create, rename, merge two into one without losing a tagging, and delete.
+
+Merging and deleting record a version of every article whose topics they change."""
 
 from django import forms
 from django.contrib import admin, messages
-from django.db import transaction
 from django.db.models import Count
 from django.db.models.functions import Lower
 from django.template.response import TemplateResponse
 
-from ..models import Article, Topic
+from ..models import Topic, delete_topics, merge_topics
 from ..signals import content_changed
 from .mixins import DeskAdmin
 
@@ -25,25 +26,6 @@ class TopicForm(forms.ModelForm):
                 f"There is already a topic “{clash.first()}”. Topic names are the same whatever their case; "
                 "to combine two topics, use “Merge into one topic” on the topic list.")
         return name
-
-
-def merge_topics(*, keep: Topic, merged: list[Topic]) -> int:
-    """Move every tagging of `merged` to `keep`, then delete them. Returns the taggings moved."""
-    through = Article.topics.through
-    with transaction.atomic():
-        article_ids = set(through.objects.filter(topic__in=merged).values_list("article_id", flat=True))
-        already = set(through.objects.filter(topic=keep, article_id__in=article_ids)
-                      .values_list("article_id", flat=True))
-        through.objects.bulk_create([through(article_id=pk, topic_id=keep.pk) for pk in article_ids - already])
-        moved = through.objects.filter(topic__in=merged).delete()[0]
-        # The editor's tagging now differs from the source's: keep it through the next import.
-        articles = list(Article.objects.filter(pk__in=article_ids).only("pk", "edited_fields"))
-        for article in articles:
-            article.mark_edited("topics")
-        Article.objects.bulk_update(articles, ["edited_fields"])
-        Topic.objects.filter(pk__in=[topic.pk for topic in merged]).delete()
-    content_changed.send(sender=Topic)
-    return moved
 
 
 @admin.register(Topic)
@@ -65,6 +47,13 @@ class TopicAdmin(DeskAdmin):
         super().save_model(request, obj, form, change)
         content_changed.send(sender=Topic, instances=[obj])
 
+    # Deleting a topic untags its articles: each records a version, as a merge does.
+    def delete_model(self, request, obj):
+        delete_topics([obj], user=request.user)
+
+    def delete_queryset(self, request, queryset):
+        delete_topics(list(queryset), user=request.user)
+
     @admin.action(description="Merge selected topics into one topic", permissions=["change"])
     def merge(self, request, queryset):
         topics = list(queryset.order_by("name"))
@@ -79,7 +68,7 @@ class TopicAdmin(DeskAdmin):
             })
         merged = [t for t in topics if t != keep]
         names = ", ".join(f"“{t}”" for t in merged)
-        moved = merge_topics(keep=keep, merged=merged)
+        moved = merge_topics(keep=keep, merged=merged, user=request.user)
         self.message_user(request, f"Merged {names} into “{keep}”: {moved} taggings moved, "
                                    f"{len(merged)} topic{'s' if len(merged) != 1 else ''} removed.")
         return None

@@ -5,13 +5,13 @@ Editors curate, tag and send to review; only Publishers make something public or
 bulk actions all go through `may_publish` and `EditorialForm`.
 """
 
-from django import forms
 from django.conf import settings
 from django.contrib.auth import get_permission_codename
 from django.core.exceptions import PermissionDenied
 
 from ..models import Status
 from ..models.editorial import needs_publish_permission
+from .history import VersionForm
 
 SCHEDULE_FIELDS = ("publish_at", "unpublish_at")
 
@@ -27,7 +27,7 @@ def check_status_change(user, model, before: str, after: str) -> None:
         raise PermissionDenied("Only Publishers can publish or unpublish.")
 
 
-class EditorialForm(forms.ModelForm):
+class EditorialForm(VersionForm):
     """Validates status and schedule changes against the user's role (set as `may_publish`)."""
 
     may_publish = False

@@ -5,9 +5,9 @@ from django.db.models import F, Q, Value
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.text import slugify
-from simple_history.models import HistoricalRecords
 
 from .editorial import Editorial, EditorialQuerySet, Imported
+from .history import VersionedRecords, VersionManager
 from .providers import Provider
 from .topics import Topic
 
@@ -54,7 +54,9 @@ class Article(Editorial, Imported):
         blank=True, editable=False, help_text="The feed's opaque `secured` blob, verbatim. Never shown publicly."
     )
 
-    history = HistoricalRecords(excluded_fields=["source_data", "source_values", "secured", "updated_at"])
+    # Versions include the topics (the diff and the restore on the admin's history page show them).
+    history = VersionedRecords(excluded_fields=["source_data", "source_values", "secured", "updated_at"],
+                               m2m_fields=["topics"], history_manager=VersionManager)
     objects = ArticleQuerySet.as_manager()
 
     # Never shown to readers, so never loaded for them (EditorialQuerySet.for_readers).

@@ -14,6 +14,7 @@ from django.utils import timezone
 from simple_history.utils import bulk_update_with_history
 
 from ..signals import content_changed
+from .history import keep_imported_state
 
 
 class Status(models.TextChoices):
@@ -82,6 +83,7 @@ class EditorialQuerySet(models.QuerySet):
             # Lock the rows through a plain query: the caller's may be annotated (FOR UPDATE forbids GROUP BY).
             plain = self.model._default_manager.filter(pk__in=self.order_by().values("pk"))
             records = list(plain.select_for_update().filter(status__in=sources))
+            keep_imported_state(records)
             for record in records:
                 record.move_to(to or target, now=now)
             if records:
@@ -89,6 +91,21 @@ class EditorialQuerySet(models.QuerySet):
                     records, self.model, _WORKFLOW_FIELDS, default_user=user,
                     default_change_reason=reason or f"{transition.replace('_', ' ')}", default_date=now,
                 )
+        if records:
+            content_changed.send(sender=self.model, instances=records)
+        return len(records)
+
+    def set_featured(self, featured: bool, *, user=None) -> int:
+        """Feature (or stop featuring) those not already so; returns how many changed."""
+        with transaction.atomic():
+            records = list(self.model._default_manager.filter(pk__in=self.order_by().values("pk"))
+                           .select_for_update().exclude(featured=featured))
+            keep_imported_state(records)
+            for record in records:
+                record.featured = featured
+            if records:
+                bulk_update_with_history(records, self.model, ["featured"], default_user=user,
+                                         default_change_reason="featured" if featured else "unfeatured")
         if records:
             content_changed.send(sender=self.model, instances=records)
         return len(records)
