@@ -13,7 +13,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('clippings', '0003_full_text_search'),
+        ('clippings', '0005_search_newest_first_index'),
     ]
 
     operations = [
