@@ -76,8 +76,20 @@ class Query:
     def excluded(self) -> tuple[Term, ...]:
         return tuple(term for term in self.terms if term.excluded)
 
+    @property
+    def contradictory(self) -> bool:
+        """Whether an exclusion is part of what the query requires (`privacy -privacy`,
+        `"facial recognition" -facial`): nothing can match, and finding that out from the index
+        would read every match of the rest."""
+        return any(
+            excluded.words == included.words[start:start + len(excluded.words)]
+            for excluded in self.excluded for included in self.included
+            for start in range(len(included.words) - len(excluded.words) + 1)
+        )
+
     def __bool__(self) -> bool:
-        return bool(self.included)
+        """Whether the query can match anything."""
+        return bool(self.included) and not self.contradictory
 
 
 def parse_query(text: str) -> Query:

@@ -8,6 +8,7 @@ from datetime import timedelta
 
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -369,3 +370,19 @@ def test_the_coverage_list_tells_readers_the_rule_when_searching(client, drones,
     html = client.get(reverse("clippings:article_list"), {"q": "drones", "sort": "oldest"}).content.decode()
     assert "or more articles match" not in html
     assert "Drones banned" in html
+
+
+@pytest.mark.parametrize("text", ["drones -drones", '"police drones" -drones', 'drones -"drones" city'])
+def test_a_query_excluding_what_it_requires_matches_nothing_without_reading_the_index(db, text):
+    PublishedArticleFactory(title="Police drones over the city")
+    assert not parse_query(text)
+    with CaptureQueriesContext(connection) as queries:
+        assert list(search_articles(Article.objects.all(), text)) == []
+    assert len(queries) == 0
+
+
+def test_an_exclusion_that_is_not_required_still_narrows(db):
+    PublishedArticleFactory(title="Police drones over the city")
+    PublishedArticleFactory(title="Drones over the farm")
+    assert parse_query('"police drones" -farm')
+    assert titles(search_articles(Article.objects.all(), "drones -police")) == ["Drones over the farm"]
