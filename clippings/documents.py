@@ -33,22 +33,76 @@ class DocumentError(ValueError):
 
 class _Loader(yaml.CSafeLoader if hasattr(yaml, "CSafeLoader") else yaml.SafeLoader):
     """The fast C loader, but timestamps stay strings: we parse them ourselves, with clear errors,
-    and the document is kept as JSON exactly as written."""
+    and the document is kept as JSON exactly as written.
 
-    def construct_object(self, node, deep=False):
-        # Most values are strings, whose construction is their text: skip the general machinery
-        # (constructor lookup, bookkeeping for anchors and recursion), which costs more than the rest.
-        if node.tag == _STR_TAG and node.__class__ is yaml.ScalarNode:
-            return node.value
-        return super().construct_object(node, deep)
+    Building the Python values from YAML's node tree is most of the cost of loading (the C parser
+    is quick), so plain trees of mappings, lists and scalars are built directly (`_build`); anything
+    else (aliases, merge keys, explicit tags such as !!binary or !!set) goes the standard way, with
+    the same result and the same errors."""
+
+    def get_single_data(self):
+        node = self.get_single_node()
+        if node is None:
+            return None
+        try:
+            return _build(self, node, set())
+        except _NotPlain:
+            return self.construct_document(node)
+
+    def resolve(self, kind, value, implicit):
+        # The C parser asks this of every node: BaseResolver.resolve without its generality (this
+        # loader has no path resolvers and no wildcard resolvers), which costs more than the rest.
+        if kind is yaml.ScalarNode:
+            if implicit[0]:  # a plain (unquoted) scalar: its type depends on how it looks
+                for tag, regexp in self.yaml_implicit_resolvers.get(value[:1], ()):
+                    if regexp.match(value):
+                        return tag
+            return _STR_TAG
+        return _SEQ_TAG if kind is yaml.SequenceNode else _MAP_TAG
 
 
 _STR_TAG = "tag:yaml.org,2002:str"
+_MAP_TAG = "tag:yaml.org,2002:map"
+_SEQ_TAG = "tag:yaml.org,2002:seq"
+_SCALAR_CONSTRUCTORS = {
+    f"tag:yaml.org,2002:{name}": getattr(yaml.SafeLoader, f"construct_yaml_{name}")
+    for name in ("null", "bool", "int", "float")
+}
 
 _Loader.yaml_implicit_resolvers = {
     first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
+assert None not in _Loader.yaml_implicit_resolvers and not _Loader.yaml_path_resolvers  # see resolve()
+
+
+class _NotPlain(Exception):
+    """The node tree needs PyYAML's general constructor."""
+
+
+def _build(loader, node, seen: set[int]):
+    """The value of a plain node tree, as SafeConstructor would build it."""
+    cls, tag = node.__class__, node.tag
+    if cls is yaml.ScalarNode:
+        if tag == _STR_TAG:
+            return node.value
+        if (construct := _SCALAR_CONSTRUCTORS.get(tag)) is None:
+            raise _NotPlain
+        return construct(loader, node)
+    # A node met twice is an alias: PyYAML shares the object (and detects recursion); let it.
+    if id(node) in seen:
+        raise _NotPlain
+    seen.add(id(node))
+    if cls is yaml.MappingNode and tag == _MAP_TAG:
+        mapping = {}
+        for key_node, value_node in node.value:
+            if key_node.__class__ is not yaml.ScalarNode or key_node.tag not in (_STR_TAG, *_SCALAR_CONSTRUCTORS):
+                raise _NotPlain  # a merge key (<<), or a key PyYAML may refuse as unhashable
+            mapping[_build(loader, key_node, seen)] = _build(loader, value_node, seen)
+        return mapping
+    if cls is yaml.SequenceNode and tag == _SEQ_TAG:
+        return [_build(loader, item, seen) for item in node.value]
+    raise _NotPlain
 
 
 @dataclass(frozen=True)
