@@ -10,6 +10,7 @@ import json
 import re
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from functools import cached_property
 from typing import Any
 
 import yaml
@@ -29,6 +30,9 @@ class DocumentError(ValueError):
 
     def __str__(self):
         return f"line {self.line}: {self.message}" if self.line else self.message
+
+    def __reduce__(self):  # pickled with its line (documents are parsed in worker processes)
+        return type(self), (self.message, self.line)
 
 
 class _Loader(yaml.CSafeLoader if hasattr(yaml, "CSafeLoader") else yaml.SafeLoader):
@@ -132,7 +136,11 @@ class RelatedData:
     amp_url: str
     cdn_amp_url: str
     images: list[ImageData]
-    raw: dict[str, Any]
+    raw_json: str  # the entry as the source gave it, as JSON (see Clipping.raw_json)
+
+    @cached_property
+    def raw(self) -> dict[str, Any]:
+        return json.loads(self.raw_json)
 
 
 @dataclass
@@ -155,7 +163,13 @@ class Clipping:
     images: list[ImageData]
     related: list[RelatedData]
     secured: str
-    raw: dict[str, Any]
+    # The document as the source gave it (every key), as JSON: as it is stored (`source_data`),
+    # and as it travels from a parsing process to the importer, which writes it without decoding it.
+    raw_json: str
+
+    @cached_property
+    def raw(self) -> dict[str, Any]:
+        return json.loads(self.raw_json)
 
     def source_values(self, provider_pk: int) -> dict[str, Any]:
         """The values an import writes onto an Article (see ARTICLE_SOURCE_FIELDS)."""
@@ -426,7 +440,7 @@ def _related(fields: _Fields) -> list[RelatedData]:
                 provider=_provider(entry, url) if raw.get("provider") or url else None,
                 kind=entry.text_field("type"), quality=entry.integer("quality"),
                 amp_url=entry.url("ampWebUrl"), cdn_amp_url=entry.url("cdnAmpWebUrl"),
-                images=_images(entry), raw=raw,
+                images=_images(entry), raw_json=json.dumps(raw),  # storable: checked with the whole document
             )
         )
     return related
@@ -444,11 +458,11 @@ def _topics(fields: _Fields) -> list[str]:
     return topics
 
 
-def _check_storable(fields: _Fields) -> None:
-    """The document is kept as JSON (`source_data`): a value JSON cannot hold (NaN, infinity,
+def _as_json(fields: _Fields) -> str:
+    """The document as JSON, as it is kept (`source_data`): a value JSON cannot hold (NaN, infinity,
     binary data, a set) is refused here, naming its key, rather than failing in the database."""
     try:
-        json.dumps(fields.data, allow_nan=False)
+        return json.dumps(fields.data, allow_nan=False)
     except (TypeError, ValueError):
         for key, value in fields.data.items():
             try:
@@ -463,7 +477,7 @@ def _check_storable(fields: _Fields) -> None:
 def parse_clipping(text: str) -> Clipping:
     data = load_front_matter(text)
     fields = _Fields(data, text)
-    _check_storable(fields)
+    raw_json = _as_json(fields)
     url, web_url, original_url = _primary_url(fields)
     secured = data.get("secured")
     return Clipping(
@@ -474,7 +488,7 @@ def parse_clipping(text: str) -> Clipping:
         kind=fields.text_field("type")[:50], quality=fields.integer("quality"), heat=fields.integer("heat"),
         source_published=fields.boolean("published"), provider=_provider(fields, url),
         topics=_topics(fields), images=_images(fields), related=_related(fields),
-        secured="" if secured is None else str(secured), raw=data,
+        secured="" if secured is None else str(secured), raw_json=raw_json,
     )
 
 
