@@ -75,27 +75,27 @@ def insert(model: type[models.Model], rows: Sequence[dict[str, Any]]) -> None:
         values.append(value)
     table = connection.ops.quote_name(model._meta.db_table)
     names = ", ".join(connection.ops.quote_name(field.column) for field in fields)
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            with cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
-                for row in values:
-                    copy.write_row(row)
-        else:
-            # Many rows a statement, not one (executemany): SQLite's full-text index (migration 0003)
-            # writes out what it gathered at the end of every statement, which for a row at a time
-            # costs more than the rows themselves.
-            per_statement = max(1, min(ROWS_PER_STATEMENT, _max_variables() // len(fields)))
-            row_sql = f"({', '.join(['%s'] * len(fields))})"
-            for start in range(0, len(values), per_statement):
-                chunk = values[start : start + per_statement]
-                cursor.execute(f"INSERT INTO {table} ({names}) VALUES {', '.join([row_sql] * len(chunk))}",  # noqa: S608
-                               [value for row in chunk for value in row])
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor, cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+            for row in values:
+                copy.write_row(row)
+        return
+    # SQLite: many rows a statement, not one (executemany), because its full-text index (migration
+    # 0003) writes out what it gathered at the end of every statement, which for one row costs more
+    # than the row. And through the driver's own cursor, with its placeholders: Django's would first
+    # rewrite each of a statement's thousands of %s into a ?, which costs as much as the insert.
+    per_statement = max(1, min(ROWS_PER_STATEMENT, _max_variables() // len(fields)))
+    row_sql = f"({', '.join(['?'] * len(fields))})"
+    connection.ensure_connection()
+    for start in range(0, len(values), per_statement):
+        chunk = values[start : start + per_statement]
+        connection.connection.execute(f"INSERT INTO {table} ({names}) VALUES {', '.join([row_sql] * len(chunk))}",  # noqa: S608
+                                      [value for row in chunk for value in row])
 
 
 def _max_variables() -> int:
     """How many values one SQLite statement may hold: 999 by default before SQLite 3.32, often
     far more (Debian's: 250,000)."""
-    connection.ensure_connection()
     try:
         return connection.connection.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
     except AttributeError:  # Python < 3.11
