@@ -9,6 +9,7 @@ no model signals are sent and no history is recorded.
 Ids are handed out first (`new_ids`), so that rows can point at rows written in the same batch.
 """
 
+import operator
 import sqlite3
 from collections.abc import Sequence
 from typing import Any
@@ -54,24 +55,22 @@ def insert(model: type[models.Model], rows: Sequence[dict[str, Any]]) -> None:
         return
     now = timezone.now()
     fields = [f for f in model._meta.concrete_fields if not (f.primary_key and f.attname not in rows[0])]
-    columns = []  # (attname or None for a time of insert, default, prepare or None)
-    for field in fields:
+    defaults, times_of_insert, prepared = {}, {}, []  # prepared: (column index, conversion)
+    for index, field in enumerate(fields):
         prepare = None if isinstance(field, _AS_IS) else _preparer(field)
         if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
-            columns.append((None, prepare(now), None))
+            times_of_insert[field.attname] = now
         else:
-            default = field.get_default()
-            columns.append((field.attname, default if prepare is None else prepare(default), prepare))
+            defaults[field.attname] = field.get_default()
+        if prepare is not None:
+            prepared.append((index, prepare))
+    values_of = operator.itemgetter(*(field.attname for field in fields))
     values = []
     for row in rows:
-        value = []
-        for attname, default, prepare in columns:
-            if attname is None or attname not in row:
-                value.append(default)
-            elif prepare is None:
-                value.append(row[attname])
-            else:
-                value.append(prepare(row[attname]))
+        value = list(values_of({**defaults, **row, **times_of_insert}))
+        for index, prepare in prepared:
+            if value[index] is not None:
+                value[index] = prepare(value[index])
         values.append(value)
     table = connection.ops.quote_name(model._meta.db_table)
     names = ", ".join(connection.ops.quote_name(field.column) for field in fields)
@@ -123,4 +122,4 @@ def _preparer(field: models.Field):
     else:
         def adapt(value):
             return field.get_db_prep_save(value, connection)
-    return lambda value: None if value is None else adapt(value)
+    return adapt
