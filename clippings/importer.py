@@ -442,12 +442,7 @@ def ensure_providers(found: list[ProviderData], outcome: ImportReport) -> dict[s
 def ensure_topics(names: set[str], outcome: ImportReport) -> dict[str, Topic]:
     """Topics by lower-cased name, creating the missing ones."""
     wanted = {name.lower(): name for name in names}
-    found = Topic.objects.for_names(wanted.values())
-    if not all(key.isascii() for key in wanted):
-        # SQLite's LOWER() folds ASCII letters only ("Überwachung" stays as it is), so names with other
-        # letters are matched here, in Python, among all the topics (a few hundred at most).
-        found = Topic.objects.all()
-    topics = {t.name.lower(): t for t in found if t.name.lower() in wanted}
+    topics = {t.name.lower(): t for t in Topic.objects.for_names(wanted.values())}
     missing = [name for key, name in wanted.items() if key not in topics]
     if missing:
         taken = set(Topic.objects.values_list("slug", flat=True))
