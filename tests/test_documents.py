@@ -1,5 +1,6 @@
 """documents.py: the pure parser. Source documents in, plain data or a DocumentError out; no database."""
 
+import pickle
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -418,3 +419,9 @@ def test_a_recursive_alias_is_refused_as_pyyaml_refuses_it():
     error = parse_error(b"---\ntitle: x\nwebUrl: https://news.example/a\nloop: &a [*a]\n---\n")
     assert (error.message, error.line) == (
         "loop: holds a value that cannot be stored (NaN, infinity, binary data or a set)", 4)
+
+
+def test_an_error_crosses_processes_with_its_line():
+    error = pickle.loads(pickle.dumps(parse_error(clipping(quality="high"))))
+    assert type(error) is DocumentError
+    assert (error.message, error.line) == ("quality: expected a whole number, got 'high'", 4)
