@@ -24,7 +24,7 @@ _AS_IS = (models.CharField, models.TextField, models.IntegerField, models.Boolea
           models.AutoField, models.BigAutoField, models.FileField)
 
 
-ROWS_PER_STATEMENT = 500  # also keeps SQLite statements well under their 1 MB length limit
+ROWS_PER_STATEMENT = 256  # on SQLite; also keeps statements well under SQLite's 1 MB length limit
 
 
 def new_ids(model: type[models.Model], count: int) -> list[int]:
@@ -81,15 +81,20 @@ def insert(model: type[models.Model], rows: Sequence[dict[str, Any]]) -> None:
         return
     # SQLite: many rows a statement, not one (executemany), because its full-text index (migration
     # 0003) writes out what it gathered at the end of every statement, which for one row costs more
-    # than the row. And through the driver's own cursor, with its placeholders: Django's would first
-    # rewrite each of a statement's thousands of %s into a ?, which costs as much as the insert.
-    per_statement = max(1, min(ROWS_PER_STATEMENT, _max_variables() // len(fields)))
-    row_sql = f"({', '.join(['?'] * len(fields))})"
+    # than the row. Statements of a few sizes only (powers of two), since the driver keeps each
+    # distinct statement it ran prepared, and one of 256 rows takes a megabyte. And through the
+    # driver's own cursor, with its placeholders: Django's would first rewrite each of a statement's
+    # thousands of %s into a ?, which costs as much as the insert.
+    largest = min(ROWS_PER_STATEMENT, _max_variables() // len(fields))
+    placeholders = f"({', '.join(['?'] * len(fields))})"
     connection.ensure_connection()
-    for start in range(0, len(values), per_statement):
-        chunk = values[start : start + per_statement]
-        connection.connection.execute(f"INSERT INTO {table} ({names}) VALUES {', '.join([row_sql] * len(chunk))}",  # noqa: S608
+    start = 0
+    while start < len(values):
+        size = 1 << (min(largest, len(values) - start).bit_length() - 1)  # a power of two
+        chunk = values[start : start + size]
+        connection.connection.execute(f"INSERT INTO {table} ({names}) VALUES {', '.join([placeholders] * size)}",  # noqa: S608
                                       [value for row in chunk for value in row])
+        start += size
 
 
 def _max_variables() -> int:
