@@ -1,9 +1,11 @@
 """Writing source documents to the database, losing nothing and overwriting no editor.
 
-Documents are read and parsed without the database (`documents.py`); valid ones are written in
-batches, one transaction each, under a lock so that two imports at once neither duplicate nor
-fail. Should a batch fail to save, its documents are saved again one transaction each, so that
-only the bad document is reported and nothing of it is written.
+Documents are read and parsed without the database (`documents.py`), in a worker process ahead of
+the writes (`parsing.py`); valid ones are written in batches, one transaction each, under a lock
+so that two imports at once neither duplicate nor fail. Should a batch fail to save, its documents
+are saved again one transaction each, so that only the bad document is reported and nothing of it
+is written. New rows go in through `bulk.py` (multi-row INSERTs, or COPY on PostgreSQL); updates
+through the ORM.
 """
 
 import gc
@@ -124,6 +126,9 @@ def read_source(path: Path) -> SourceFile:
 
 
 class Importer:
+    """One import run: `Importer(...).import_paths(paths)` returns its report. `workers` parsing
+    processes (default: see parsing.default_workers; 0 parses in this process)."""
+
     def __init__(self, *, dry_run: bool = False, batch_size: int = 500,
                  progress: Callable[[int], None] | None = None, workers: int | None = None):
         self.dry_run = dry_run
@@ -189,7 +194,8 @@ class Importer:
             if source.error is None and source.hash in known:
                 self.report.add(known[source.hash], UNCHANGED)
                 continue
-            document = source.error or parsed.get(source.hash) or parse(source.data)
+            # (Not parsed ahead if it was unchanged when read, and has been replaced since.)
+            document = source.error or (parsed[source.hash] if source.hash in parsed else parse(source.data))
             if isinstance(document, DocumentError):
                 self.report.fail(Failure(source.name, document.message, document.line))
                 continue
