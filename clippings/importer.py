@@ -320,6 +320,7 @@ class Importer:
         keys = {key for source, doc in items for key in _release_keys(source, doc)}
         releases = {release.title_key: release for release in PressRelease.objects.filter(title_key__in=keys)}
         new: list[PressRelease] = []
+        slugs: set[str] = set()  # of the new ones, written together at the end
         updated: dict[int, PressRelease] = {}
         for source, doc in items:
             release, key = self._release_for(source, doc, releases)
@@ -329,8 +330,8 @@ class Importer:
             is_new = release is None
             if is_new:
                 slug_text = doc.title if key == doc.title_key else f"{doc.title} {Path(source.name).stem}"
-                release = releases[key] = PressRelease(title_key=key, slug=unique_slug(PressRelease, slug_text),
-                                                       first_imported_at=now)
+                release = releases[key] = PressRelease(
+                    title_key=key, slug=unique_slug(PressRelease, slug_text, chosen=slugs), first_imported_at=now)
             before = {name: release.current_source_json(name) for name in doc.source_values()}
             for name, value in release.take_source_values(doc.source_values()).items():
                 release.set_source_json(name, value)
@@ -370,6 +371,7 @@ class Importer:
                 return release, key
         raise DocumentError(f"another document of this import has the title {doc.title!r} and the same path")
 
+
 @contextmanager
 def _fewer_collections():
     """An import makes millions of short-lived objects (parsed documents, rows), freed as they go:
@@ -408,14 +410,19 @@ def _release_keys(source: SourceFile, doc: PressReleaseText) -> tuple[str, str, 
     return doc.title_key, f"{doc.title_key[: 499 - len(name)]}\n{name}", f"{doc.title_key[: 499 - len(path)]}\n{path}"
 
 
-def unique_slug(model, text: str, taken: set[str] | None = None, max_length: int = 200) -> str:
+def unique_slug(model, text: str, taken: set[str] | None = None, max_length: int = 200,
+                chosen: set[str] | None = None) -> str:
+    """A slug for `text` not in `taken` (by default: the slugs in the database, and those `chosen`
+    for records not written yet); added to `taken` and `chosen`."""
     base = slugify(text)[: max_length - 8] or model._meta.model_name
-    taken = taken if taken is not None else set(
-        model.objects.filter(slug__startswith=base).values_list("slug", flat=True))
+    if taken is None:
+        taken = set(model.objects.filter(slug__startswith=base).values_list("slug", flat=True)) | (chosen or set())
     slug, number = base, 2
     while slug in taken:
         slug, number = f"{base}-{number}", number + 1
     taken.add(slug)
+    if chosen is not None:
+        chosen.add(slug)
     return slug
 
 

@@ -949,3 +949,11 @@ def test_new_rows_never_take_the_id_of_a_deleted_one(db, tmp_path):
     gone.delete()
     import_paths(SEED["000"])
     assert Article.objects.get().pk > gone_id
+
+
+def test_new_press_releases_whose_titles_make_one_slug_in_one_batch(db, tmp_path):
+    for name, title in (("a.txt", "Statement!"), ("b.txt", "Statement?")):
+        (tmp_path / name).write_text(f"{title}\n\nNEW YORK - Body of {name}.\n\nWe defend civil liberties.\n\n"
+                                     "© 2024 New York Civil Liberties Union\n")
+    assert counts(import_paths(tmp_path)) == {PRESS_RELEASE: {CREATED: 2}}
+    assert list(PressRelease.objects.order_by("id").values_list("slug", flat=True)) == ["statement", "statement-2"]
