@@ -39,7 +39,9 @@ from .signals import content_changed
 CREATED, UPDATED, UNCHANGED, FAILED = "created", "updated", "unchanged", "failed"
 ARTICLE, PRESS_RELEASE, PROVIDER, TOPIC = "articles", "press releases", "providers", "topics"
 IMPORT_LOCK = "newsroom.import"
-READ_AHEAD = 2  # batches read and being parsed while one is written
+# One batch parsed ahead of the one being written keeps a parsing process busy; more would only
+# hold more documents in memory.
+READ_AHEAD = 1
 _ARTICLE_ATTNAMES = {
     name: Article._meta.get_field(name).attname
     for name in ("title", "excerpt", "published_at", "category", "kind", "quality", "heat", "web_url",
