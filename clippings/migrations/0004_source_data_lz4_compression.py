@@ -1,9 +1,9 @@
 """PostgreSQL: compress the kept source documents (`source_data`) with lz4 instead of pglz.
 
 Each clipping's source document is a few kilobytes of JSON, which PostgreSQL compresses when it
-stores it (TOAST). With pglz that was a sixth of an import's database time; lz4 compresses
-several times faster (and decompresses faster too), at about the same size. Existing values stay
-as they are until rewritten; reading either is transparent.
+stores it (TOAST). lz4 compresses several times faster than pglz (and decompresses faster too), at
+about the same size: the server's CPU for inserting 10,000 imported articles went from 1.87 s to
+1.60 s. Existing values stay as they are until rewritten; reading either is transparent.
 
 A no-op on SQLite, and on a PostgreSQL built without lz4.
 """
