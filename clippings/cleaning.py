@@ -3,6 +3,7 @@
 Pure functions, no database: the parser calls them on every string it keeps.
 """
 
+import functools
 import html
 import re
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
@@ -29,7 +30,15 @@ class InvalidURL(ValueError):
 
 def repair(text: str) -> str:
     """Repair mojibake ("Commissionerâ€™s" → "Commissioner’s"); plain ASCII cannot be mojibake."""
-    return text if text.isascii() else ftfy.fix_text(text, _FTFY)
+    return text if text.isascii() else _fix_text(text)
+
+
+# Feeds repeat themselves (one story from several providers, the same related coverage listed by
+# each), and ftfy is the slowest step of cleaning: each distinct text is repaired once. A bounded
+# cache, so that memory stays flat however many documents an import reads.
+@functools.lru_cache(maxsize=4096)
+def _fix_text(text: str) -> str:
+    return ftfy.fix_text(text, _FTFY)
 
 
 def html_to_text(text: str) -> str:
@@ -64,6 +73,7 @@ def clean_paragraphs(lines: list[str]) -> list[str]:
     return [line for line in (clean_line(line) for line in lines) if line]
 
 
+@functools.lru_cache(maxsize=16384)  # a story's URL recurs in the coverage lists of its siblings
 def canonical_url(url: str) -> str:
     """The form of a URL by which the same story is recognised, however a feed spelt it.
 

@@ -10,6 +10,7 @@ import json
 import re
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from functools import cached_property
 from typing import Any
 
 import yaml
@@ -30,25 +31,82 @@ class DocumentError(ValueError):
     def __str__(self):
         return f"line {self.line}: {self.message}" if self.line else self.message
 
+    def __reduce__(self):  # pickled with its line (documents are parsed in worker processes)
+        return type(self), (self.message, self.line)
+
 
 class _Loader(yaml.CSafeLoader if hasattr(yaml, "CSafeLoader") else yaml.SafeLoader):
     """The fast C loader, but timestamps stay strings: we parse them ourselves, with clear errors,
-    and the document is kept as JSON exactly as written."""
+    and the document is kept as JSON exactly as written.
 
-    def construct_object(self, node, deep=False):
-        # Most values are strings, whose construction is their text: skip the general machinery
-        # (constructor lookup, bookkeeping for anchors and recursion), which costs more than the rest.
-        if node.tag == _STR_TAG and node.__class__ is yaml.ScalarNode:
-            return node.value
-        return super().construct_object(node, deep)
+    Building the Python values from YAML's node tree is most of the cost of loading (the C parser
+    is quick), so plain trees of mappings, lists and scalars are built directly (`_build`); anything
+    else (aliases, merge keys, explicit tags such as !!binary or !!set) goes the standard way, with
+    the same result and the same errors."""
+
+    def get_single_data(self):
+        node = self.get_single_node()
+        if node is None:
+            return None
+        try:
+            return _build(self, node, set())
+        except _NotPlain:
+            return self.construct_document(node)
+
+    def resolve(self, kind, value, implicit):
+        # The C parser asks this of every node: BaseResolver.resolve without its generality (this
+        # loader has no path resolvers and no wildcard resolvers), which costs more than the rest.
+        if kind is yaml.ScalarNode:
+            if implicit[0]:  # a plain (unquoted) scalar: its type depends on how it looks
+                for tag, regexp in self.yaml_implicit_resolvers.get(value[:1], ()):
+                    if regexp.match(value):
+                        return tag
+            return _STR_TAG
+        return _SEQ_TAG if kind is yaml.SequenceNode else _MAP_TAG
 
 
 _STR_TAG = "tag:yaml.org,2002:str"
+_MAP_TAG = "tag:yaml.org,2002:map"
+_SEQ_TAG = "tag:yaml.org,2002:seq"
+_SCALAR_CONSTRUCTORS = {
+    f"tag:yaml.org,2002:{name}": getattr(yaml.SafeLoader, f"construct_yaml_{name}")
+    for name in ("null", "bool", "int", "float")
+}
 
 _Loader.yaml_implicit_resolvers = {
     first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
+assert None not in _Loader.yaml_implicit_resolvers and not _Loader.yaml_path_resolvers  # see resolve()
+
+
+class _NotPlain(Exception):
+    """The node tree needs PyYAML's general constructor."""
+
+
+def _build(loader, node, seen: set[int]):
+    """The value of a plain node tree, as SafeConstructor would build it."""
+    cls, tag = node.__class__, node.tag
+    if cls is yaml.ScalarNode:
+        if tag == _STR_TAG:
+            return node.value
+        if (construct := _SCALAR_CONSTRUCTORS.get(tag)) is None:
+            raise _NotPlain
+        return construct(loader, node)
+    # A node met twice is an alias: PyYAML shares the object (and detects recursion); let it.
+    if id(node) in seen:
+        raise _NotPlain
+    seen.add(id(node))
+    if cls is yaml.MappingNode and tag == _MAP_TAG:
+        mapping = {}
+        for key_node, value_node in node.value:
+            if key_node.__class__ is not yaml.ScalarNode or key_node.tag not in (_STR_TAG, *_SCALAR_CONSTRUCTORS):
+                raise _NotPlain  # a merge key (<<), or a key PyYAML may refuse as unhashable
+            mapping[_build(loader, key_node, seen)] = _build(loader, value_node, seen)
+        return mapping
+    if cls is yaml.SequenceNode and tag == _SEQ_TAG:
+        return [_build(loader, item, seen) for item in node.value]
+    raise _NotPlain
 
 
 @dataclass(frozen=True)
@@ -78,7 +136,11 @@ class RelatedData:
     amp_url: str
     cdn_amp_url: str
     images: list[ImageData]
-    raw: dict[str, Any]
+    raw_json: str  # the entry as the source gave it, as JSON (see Clipping.raw_json)
+
+    @cached_property
+    def raw(self) -> dict[str, Any]:
+        return json.loads(self.raw_json)
 
 
 @dataclass
@@ -101,7 +163,13 @@ class Clipping:
     images: list[ImageData]
     related: list[RelatedData]
     secured: str
-    raw: dict[str, Any]
+    # The document as the source gave it (every key), as JSON: as it is stored (`source_data`),
+    # and as it travels from a parsing process to the importer, which writes it without decoding it.
+    raw_json: str
+
+    @cached_property
+    def raw(self) -> dict[str, Any]:
+        return json.loads(self.raw_json)
 
     def source_values(self, provider_pk: int) -> dict[str, Any]:
         """The values an import writes onto an Article (see ARTICLE_SOURCE_FIELDS)."""
@@ -372,7 +440,7 @@ def _related(fields: _Fields) -> list[RelatedData]:
                 provider=_provider(entry, url) if raw.get("provider") or url else None,
                 kind=entry.text_field("type"), quality=entry.integer("quality"),
                 amp_url=entry.url("ampWebUrl"), cdn_amp_url=entry.url("cdnAmpWebUrl"),
-                images=_images(entry), raw=raw,
+                images=_images(entry), raw_json=json.dumps(raw),  # storable: checked with the whole document
             )
         )
     return related
@@ -390,11 +458,11 @@ def _topics(fields: _Fields) -> list[str]:
     return topics
 
 
-def _check_storable(fields: _Fields) -> None:
-    """The document is kept as JSON (`source_data`): a value JSON cannot hold (NaN, infinity,
+def _as_json(fields: _Fields) -> str:
+    """The document as JSON, as it is kept (`source_data`): a value JSON cannot hold (NaN, infinity,
     binary data, a set) is refused here, naming its key, rather than failing in the database."""
     try:
-        json.dumps(fields.data, allow_nan=False)
+        return json.dumps(fields.data, allow_nan=False)
     except (TypeError, ValueError):
         for key, value in fields.data.items():
             try:
@@ -409,7 +477,7 @@ def _check_storable(fields: _Fields) -> None:
 def parse_clipping(text: str) -> Clipping:
     data = load_front_matter(text)
     fields = _Fields(data, text)
-    _check_storable(fields)
+    raw_json = _as_json(fields)
     url, web_url, original_url = _primary_url(fields)
     secured = data.get("secured")
     return Clipping(
@@ -420,7 +488,7 @@ def parse_clipping(text: str) -> Clipping:
         kind=fields.text_field("type")[:50], quality=fields.integer("quality"), heat=fields.integer("heat"),
         source_published=fields.boolean("published"), provider=_provider(fields, url),
         topics=_topics(fields), images=_images(fields), related=_related(fields),
-        secured="" if secured is None else str(secured), raw=data,
+        secured="" if secured is None else str(secured), raw_json=raw_json,
     )
 
 

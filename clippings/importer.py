@@ -1,13 +1,18 @@
 """Writing source documents to the database, losing nothing and overwriting no editor.
 
-Documents are read and parsed without the database (`documents.py`); valid ones are written in
-batches, one transaction each, under a lock so that two imports at once neither duplicate nor
-fail. Should a batch fail to save, its documents are saved again one transaction each, so that
-only the bad document is reported and nothing of it is written.
+Documents are read and parsed without the database (`documents.py`), in a worker process ahead of
+the writes (`parsing.py`); valid ones are written in batches, one transaction each, under a lock
+so that two imports at once neither duplicate nor fail. Should a batch fail to save, its documents
+are saved again one transaction each, so that only the bad document is reported and nothing of it
+is written. New rows go in through `bulk.py` (multi-row INSERTs, or COPY on PostgreSQL); updates
+through the ORM.
 """
 
-from collections import Counter, defaultdict
+import gc
+import itertools
+from collections import Counter, defaultdict, deque
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -15,15 +20,28 @@ from django.db import transaction
 from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 from django.utils.text import slugify
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from .documents import Clipping, DocumentError, PressReleaseText, ProviderData, content_hash, read_document
+from . import bulk
+from .documents import (
+    Clipping,
+    DocumentError,
+    ImageData,
+    PressReleaseText,
+    ProviderData,
+    content_hash,
+)
 from .locks import hold_lock
 from .models import Article, Image, ImportRun, PressRelease, Provider, RelatedLink, Topic
+from .parsing import Parser, default_workers, parse
 from .signals import content_changed
 
 CREATED, UPDATED, UNCHANGED, FAILED = "created", "updated", "unchanged", "failed"
 ARTICLE, PRESS_RELEASE, PROVIDER, TOPIC = "articles", "press releases", "providers", "topics"
 IMPORT_LOCK = "newsroom.import"
+# One batch parsed ahead of the one being written keeps a parsing process busy; more would only
+# hold more documents in memory.
+READ_AHEAD = 1
 _ARTICLE_ATTNAMES = {
     name: Article._meta.get_field(name).attname
     for name in ("title", "excerpt", "published_at", "category", "kind", "quality", "heat", "web_url",
@@ -31,6 +49,8 @@ _ARTICLE_ATTNAMES = {
 }
 _RELATED_LINK_FIELDS = ["position", "web_url", "title", "excerpt", "published_at", "kind", "quality", "amp_url",
                         "cdn_amp_url", "source_data", "provider_id", "target_id"]
+_ARTICLE_COLUMNS = Article._meta.concrete_fields
+_PRESS_RELEASE_COLUMNS = [f.name for f in PressRelease._meta.concrete_fields if not f.primary_key]
 _PROVENANCE = ["source_name", "source_hash", "last_imported_at", "source_data", "secured",
                "source_values", "upstream_changes", "updated_at"]
 
@@ -61,6 +81,17 @@ class ImportReport:
     @property
     def ok(self) -> bool:
         return not self.failures
+
+
+@dataclass
+class ReadBatch:
+    """Files read, with what the database knows of them, their parsing under way."""
+
+    files: list["SourceFile"]
+    known: dict[str, str]  # hash: kind, of the documents imported before
+    writes_before: int  # Importer.writes when `known` was asked
+    parsed_hashes: list[str]  # the hashes of the documents being parsed, in order
+    parsed: Callable[[], list]  # waits for their parsed documents (or errors)
 
 
 @dataclass
@@ -97,25 +128,31 @@ def read_source(path: Path) -> SourceFile:
 
 
 class Importer:
+    """One import run: `Importer(...).import_paths(paths)` returns its report. `workers` parsing
+    processes (default: see parsing.default_workers; 0 parses in this process)."""
+
     def __init__(self, *, dry_run: bool = False, batch_size: int = 500,
-                 progress: Callable[[int], None] | None = None):
+                 progress: Callable[[int], None] | None = None, workers: int | None = None):
         self.dry_run = dry_run
         self.batch_size = batch_size
         self.progress = progress or (lambda done: None)
+        self.workers = default_workers() if workers is None else workers
         self.report = ImportReport()
         # Every document read in this run, by hash: of two documents with one URL, the first wins.
         self.run_hashes: set[str] = set()
+        self.writes = 0  # transactions that wrote documents, so far
 
     def import_paths(self, paths: Iterable[str | Path]) -> ImportReport:
         started = timezone.now()
-        batch: list[Path] = []
-        for path in iter_document_paths(paths):
-            batch.append(path)
-            if len(batch) >= self.batch_size:
-                self.import_batch(batch)
-                batch = []
-        if batch:
-            self.import_batch(batch)
+        with self._run(), _fewer_collections(), Parser(self.workers) as parser:
+            # Read and parse up to READ_AHEAD batches ahead of the one being written.
+            ahead: deque[ReadBatch] = deque()
+            for batch in _batched(iter_document_paths(paths), self.batch_size):
+                ahead.append(self.read_batch(batch, parser))
+                if len(ahead) > READ_AHEAD:
+                    self.write_batch(ahead.popleft())
+            while ahead:
+                self.write_batch(ahead.popleft())
         if not self.dry_run:
             if any(counter[CREATED] or counter[UPDATED] for counter in self.report.counts.values()):
                 content_changed.send(sender=Importer)
@@ -127,26 +164,44 @@ class Importer:
             )
         return self.report
 
-    def import_batch(self, paths: list[Path]) -> None:
+    @contextmanager
+    def _run(self):
+        """A dry run is one transaction, rolled back at the end: each batch sees what the ones
+        before it would have written, so that the counts are those of a real import."""
+        if not self.dry_run:
+            yield
+            return
+        with transaction.atomic():
+            yield
+            transaction.set_rollback(True)
+
+    def read_batch(self, paths: list[Path], parser: Parser) -> "ReadBatch":
+        """Read a batch of files and start parsing those not imported before (byte for byte)."""
         files = [read_source(path) for path in paths]
-        self.run_hashes.update(f.hash for f in files if f.hash)
         known = self._known_hashes([f.hash for f in files if f.hash])
+        to_parse = {f.hash: f.data for f in files if f.error is None and f.hash not in known}
+        return ReadBatch(files, known, self.writes, list(to_parse), parser.submit(list(to_parse.values())))
+
+    def write_batch(self, batch: "ReadBatch") -> None:
+        self.run_hashes.update(f.hash for f in batch.files if f.hash)
+        parsed = dict(zip(batch.parsed_hashes, batch.parsed(), strict=True))
+        known = batch.known
+        if known and batch.writes_before != self.writes:
+            # Batches written since this one was read may have replaced a record it found unchanged:
+            # ask again, so that the outcome is the same as had each batch been read just before its write.
+            known = self._known_hashes(list(known))
         clippings: list[tuple[SourceFile, Clipping]] = []
         releases: list[tuple[SourceFile, PressReleaseText]] = []
-        for source in files:
+        for source in batch.files:
             if source.error is None and source.hash in known:
                 self.report.add(known[source.hash], UNCHANGED)
                 continue
-            try:
-                if source.error:
-                    raise source.error
-                document = read_document(source.data)
-            except DocumentError as error:
-                self.report.fail(Failure(source.name, error.message, error.line))
+            # (Not parsed ahead if it was unchanged when read, and has been replaced since.)
+            document = source.error or (parsed[source.hash] if source.hash in parsed else parse(source.data))
+            if isinstance(document, DocumentError):
+                self.report.fail(Failure(source.name, document.message, document.line))
                 continue
-            except Exception as error:  # noqa: BLE001 - a parser bug fails this document, not the run
-                self.report.fail(Failure(source.name, f"could not be read ({type(error).__name__}: {error})"))
-                continue
+            # A second copy of these bytes in this batch is unchanged once the first is written.
             known[source.hash] = ARTICLE if isinstance(document, Clipping) else PRESS_RELEASE
             (clippings if isinstance(document, Clipping) else releases).append((source, document))
         for group in _rounds(clippings):
@@ -154,7 +209,7 @@ class Importer:
         if releases:
             # One transaction for the batch's press releases (should one fail, _write saves them one by one).
             self._write(releases, self._save_press_releases)
-        self.progress(len(paths))
+        self.progress(len(batch.files))
 
     def _known_hashes(self, hashes: list[str]) -> dict[str, str]:
         """Documents imported before, byte for byte: unchanged, so not even parsed again."""
@@ -166,6 +221,7 @@ class Importer:
         return known
 
     def _write(self, items: list, save: Callable[[list], ImportReport]) -> None:
+        self.writes += 1
         try:
             self._merge(self._in_transaction(save, items))
         except Exception as error:  # noqa: BLE001 - whatever went wrong, find the document at fault
@@ -178,12 +234,9 @@ class Importer:
             self.report.fail(Failure(source.name, f"could not be saved ({type(error).__name__}: {error})"), kind)
 
     def _in_transaction(self, save, items) -> ImportReport:
-        with transaction.atomic():
+        with transaction.atomic():  # in a dry run, a savepoint in the run's transaction
             hold_lock(IMPORT_LOCK)
-            outcome = save(items)
-            if self.dry_run:
-                transaction.set_rollback(True)
-        return outcome
+            return save(items)
 
     def _merge(self, outcome: ImportReport) -> None:
         for kind, counter in outcome.counts.items():
@@ -221,28 +274,39 @@ class Importer:
             topics_changed = "topics" in to_apply and (
                 article.pk is None or sorted(t.name for t in article.topics.all()) != sorted(doc.topics))
             # Keys we do not model, and the secured blob, are source data too: a change to them is an update.
-            changed = changed or article.source_data != doc.raw or article.secured != doc.secured
+            changed = changed or article.secured != doc.secured
             article.source_name, article.source_hash = source.name[:500], source.hash
             article.last_imported_at = article.updated_at = now
-            article.source_data, article.secured = doc.raw, doc.secured
+            article.secured = doc.secured
             if article.pk is None:
-                created.append((article, doc))
-            else:
-                updated.append((article, doc, topics_changed))
-                if changed or topics_changed:
-                    changed_ids.add(article.pk)
-        Article.objects.bulk_create([article for article, _ in created])
+                created.append((article, doc))  # its source_data is written as JSON, as it came (raw_json)
+                continue
+            changed = changed or article.source_data != doc.raw
+            article.source_data = doc.raw
+            updated.append((article, doc, topics_changed))
+            if changed or topics_changed:
+                changed_ids.add(article.pk)
+        for (article, _), pk in zip(created, bulk.new_ids(Article, len(created)), strict=True):
+            article.pk, article._state.adding = pk, False
+        retagged = [(a, doc) for a, doc, topics_changed in updated if topics_changed]
+        if retagged:
+            Article.topics.through.objects.filter(article__in=[a for a, _ in retagged]).delete()
+        # Topics before the articles they tag (foreign keys are checked at commit): the search index
+        # of a new article then takes its topics as the article is written, rather than being
+        # rewritten once for each of its topics (migration 0003's triggers).
+        bulk.insert(Article.topics.through, [
+            {"article_id": article.pk, "topic_id": topics[name.lower()].pk}
+            for article, doc in [*created, *retagged] for name in doc.topics
+        ])
+        bulk.insert(Article, [{**{f.attname: getattr(a, f.attname) for f in _ARTICLE_COLUMNS},
+                               "source_data": bulk.JSONText(doc.raw_json)} for a, doc in created])
         outcome.add(ARTICLE, CREATED, len(created))
         if updated:
             Article.objects.bulk_update([a for a, _, _ in updated], [*_ARTICLE_ATTNAMES.values(), *_PROVENANCE])
-        retagged = [(a, doc) for a, doc, topics_changed in updated if topics_changed]
-        Article.topics.through.objects.filter(article__in=[a for a, _ in retagged]).delete()
-        Article.topics.through.objects.bulk_create([
-            Article.topics.through(article_id=article.pk, topic_id=topics[name.lower()].pk)
-            for article, doc in [*created, *retagged] for name in doc.topics
-        ])
-        changed_ids |= save_images([(a, doc.images) for a, doc in created], [(a, doc.images) for a, doc, _ in updated])
-        changed_ids |= save_related_links([*created, *((a, doc) for a, doc, _ in updated)], providers)
+        changed_ids |= save_images([(a.pk, doc.images) for a, doc in created],
+                                   [(a.pk, doc.images) for a, doc, _ in updated])
+        changed_ids |= save_related_links([(a.pk, doc) for a, doc in created],
+                                          [(a.pk, doc) for a, doc, _ in updated], providers)
         link_related_coverage([article.url for article, _ in created])
         for article, _, _ in updated:
             outcome.add(ARTICLE, UPDATED if article.pk in changed_ids else UNCHANGED)
@@ -251,34 +315,82 @@ class Importer:
     # Press releases -------------------------------------------------------------------------
 
     def _save_press_releases(self, items: list[tuple[SourceFile, PressReleaseText]]) -> ImportReport:
-        outcome = ImportReport()
-        for item in items:  # in order: a later copy of a release finds, and updates, the first
-            for kind, counter in self._save_press_release([item]).counts.items():
-                outcome.counts[kind].update(counter)
-        return outcome
-
-    def _save_press_release(self, items: list[tuple[SourceFile, PressReleaseText]]) -> ImportReport:
-        (source, doc), = items
+        """A batch's press releases, in order, found by title (see `_release_for`), written with
+        their history (an editor can restore an imported version)."""
         outcome = ImportReport()
         now = timezone.now()
-        release = PressRelease.objects.filter(title_key=doc.title_key).first()
-        if release is not None and release.source_hash == source.hash:
-            outcome.add(PRESS_RELEASE, UNCHANGED)
-            return outcome
-        is_new = release is None
-        if is_new:
-            release = PressRelease(title_key=doc.title_key, slug=unique_slug(PressRelease, doc.title),
-                                   first_imported_at=now)
-        before = {name: release.current_source_json(name) for name in doc.source_values()}
-        for name, value in release.take_source_values(doc.source_values()).items():
-            release.set_source_json(name, value)
-        changed = before != {name: release.current_source_json(name) for name in doc.source_values()}
-        release.quotes = doc.quotes
-        release.source_name, release.source_hash, release.last_imported_at = source.name[:500], source.hash, now
-        release.source_data = doc.raw
-        release.save()
-        outcome.add(PRESS_RELEASE, CREATED if is_new else UPDATED if changed else UNCHANGED)
+        keys = {key for source, doc in items for key in _release_keys(source, doc)}
+        releases = {release.title_key: release for release in PressRelease.objects.filter(title_key__in=keys)}
+        new: list[PressRelease] = []
+        slugs: set[str] = set()  # of the new ones, written together at the end
+        updated: dict[int, PressRelease] = {}
+        for source, doc in items:
+            release, key = self._release_for(source, doc, releases)
+            if release is not None and release.source_hash == source.hash:
+                outcome.add(PRESS_RELEASE, UNCHANGED)
+                continue
+            is_new = release is None
+            if is_new:
+                slug_text = doc.title if key == doc.title_key else f"{doc.title} {Path(source.name).stem}"
+                release = releases[key] = PressRelease(
+                    title_key=key, slug=unique_slug(PressRelease, slug_text, chosen=slugs), first_imported_at=now)
+            before = {name: release.current_source_json(name) for name in doc.source_values()}
+            for name, value in release.take_source_values(doc.source_values()).items():
+                release.set_source_json(name, value)
+            changed = before != {name: release.current_source_json(name) for name in doc.source_values()}
+            release.quotes = doc.quotes
+            release.source_name, release.source_hash, release.last_imported_at = source.name[:500], source.hash, now
+            release.source_data, release.updated_at = doc.raw, now
+            if is_new:
+                new.append(release)
+            elif release.pk not in updated:
+                updated[release.pk] = release
+            outcome.add(PRESS_RELEASE, CREATED if is_new else UPDATED if changed else UNCHANGED)
+        # In bulk, so without a save() signal each: the import announces its changes once, at the end.
+        bulk_create_with_history(new, PressRelease, default_date=now)
+        if updated:
+            bulk_update_with_history(list(updated.values()), PressRelease, _PRESS_RELEASE_COLUMNS, default_date=now)
         return outcome
+
+    def _release_for(self, source: SourceFile, doc: PressReleaseText,
+                     releases: dict[str, PressRelease]) -> tuple[PressRelease | None, str]:
+        """The press release a document updates (None for a new one), and its key (`title_key`).
+
+        A release is found by its title. But two different documents with one title in one run are
+        two releases: the first keeps the title's record, the others have their own, keyed (and
+        slugged) by title and file name, and are found by it again on the next import. Were the last
+        to win, each import would overwrite the release with one and then the other."""
+        by_title, by_name, by_path = _release_keys(source, doc)
+
+        def free(release):  # not the record of another document of this run
+            return release.source_hash == source.hash or release.source_hash not in self.run_hashes
+
+        if (own := releases.get(by_name)) is not None and free(own):
+            return own, by_name
+        for key in (by_title, by_name, by_path):
+            release = releases.get(key)
+            if release is None or free(release):
+                return release, key
+        raise DocumentError(f"another document of this import has the title {doc.title!r} and the same path")
+
+
+@contextmanager
+def _fewer_collections():
+    """An import makes millions of short-lived objects (parsed documents, rows), freed as they go:
+    Python's cycle collector, run every 700 of them by default, would spend a tenth of the import
+    looking for cycles. Made a hundred times rarer for its duration (parsing processes inherit it)."""
+    thresholds = gc.get_threshold()
+    gc.set_threshold(70_000, *thresholds[1:])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*thresholds)
+
+
+def _batched(items: Iterable, size: int) -> Iterator[list]:
+    iterator = iter(items)
+    while batch := list(itertools.islice(iterator, size)):
+        yield batch
 
 
 def _rounds(items: list[tuple[SourceFile, Clipping]]) -> Iterator[list[tuple[SourceFile, Clipping]]]:
@@ -292,14 +404,27 @@ def _rounds(items: list[tuple[SourceFile, Clipping]]) -> Iterator[list[tuple[Sou
         items = later
 
 
-def unique_slug(model, text: str, taken: set[str] | None = None, max_length: int = 200) -> str:
+def _release_keys(source: SourceFile, doc: PressReleaseText) -> tuple[str, str, str]:
+    """The keys a press release may be found by: its title, then its title and file name, then its
+    title and path (`title_key` holds 500 characters; a title holds no line break)."""
+    path = source.name[-200:]
+    name = Path(path).name
+    return doc.title_key, f"{doc.title_key[: 499 - len(name)]}\n{name}", f"{doc.title_key[: 499 - len(path)]}\n{path}"
+
+
+def unique_slug(model, text: str, taken: set[str] | None = None, max_length: int = 200,
+                chosen: set[str] | None = None) -> str:
+    """A slug for `text` not in `taken` (by default: the slugs in the database, and those `chosen`
+    for records not written yet); added to `taken` and `chosen`."""
     base = slugify(text)[: max_length - 8] or model._meta.model_name
-    taken = taken if taken is not None else set(
-        model.objects.filter(slug__startswith=base).values_list("slug", flat=True))
+    if taken is None:
+        taken = set(model.objects.filter(slug__startswith=base).values_list("slug", flat=True)) | (chosen or set())
     slug, number = base, 2
     while slug in taken:
         slug, number = f"{base}-{number}", number + 1
     taken.add(slug)
+    if chosen is not None:
+        chosen.add(slug)
     return slug
 
 
@@ -332,12 +457,7 @@ def ensure_providers(found: list[ProviderData], outcome: ImportReport) -> dict[s
 def ensure_topics(names: set[str], outcome: ImportReport) -> dict[str, Topic]:
     """Topics by lower-cased name, creating the missing ones."""
     wanted = {name.lower(): name for name in names}
-    found = Topic.objects.for_names(wanted.values())
-    if not all(key.isascii() for key in wanted):
-        # SQLite's LOWER() folds ASCII letters only ("Überwachung" stays as it is), so names with other
-        # letters are matched here, in Python, among all the topics (a few hundred at most).
-        found = Topic.objects.all()
-    topics = {t.name.lower(): t for t in found if t.name.lower() in wanted}
+    topics = {t.name.lower(): t for t in Topic.objects.for_names(wanted.values())}
     missing = [name for key, name in wanted.items() if key not in topics]
     if missing:
         taken = set(Topic.objects.values_list("slug", flat=True))
@@ -348,81 +468,94 @@ def ensure_topics(names: set[str], outcome: ImportReport) -> dict[str, Topic]:
     return topics
 
 
-def save_images(created: list[tuple[Article, list]], updated: list[tuple[Article, list]]) -> set[int]:
+def save_images(created: list[tuple[int, list[ImageData]]], updated: list[tuple[int, list[ImageData]]]) -> set[int]:
     """An article's images follow its source, except those we have stored a copy of: they stay.
 
-    Returns the ids of the updated articles whose images changed."""
+    Takes (article id, images) pairs; returns the ids of the updated articles whose images changed."""
     return sync_images("article", created, updated)
 
 
-def sync_images(owner: str, created: list[tuple], updated: list[tuple]) -> set[int]:
-    """The images of each owner (an article or a related link) made to follow its source: new ones
-    added, sizes updated, gone ones deleted unless we stored a copy. Returns the owners changed."""
+def sync_images(owner: str, created: list[tuple[int, list[ImageData]]],
+                updated: list[tuple[int, list[ImageData]]]) -> set[int]:
+    """The images of each owner (an article or a related link, by id) made to follow its source: new
+    ones added, sizes updated, gone ones deleted unless we stored a copy. Returns the updated owners
+    changed."""
     have: dict[int, dict[str, Image]] = defaultdict(dict)
-    for image in Image.objects.filter(**{f"{owner}__in": [o for o, _ in updated]}):
-        have[getattr(image, f"{owner}_id")][image.url] = image
+    if updated:
+        for image in Image.objects.filter(**{f"{owner}__in": [pk for pk, _ in updated]}):
+            have[getattr(image, f"{owner}_id")][image.url] = image
     gone, resized, touched, new = [], [], set(), []
-    for obj, images in [*created, *updated]:
+    for pk, images in [*created, *updated]:
         wanted = {image.url: image for image in images}
-        stored = have.get(obj.pk, {})
+        stored = have.get(pk, {})
         for url, image in stored.items():
             if url not in wanted and not image.file:
                 gone.append(image.pk)
-                touched.add(obj.pk)
+                touched.add(pk)
         for url, data in wanted.items():
             sizes = (data.width, data.height, data.cached_at_source)
             if (image := stored.get(url)) is None:
-                new.append(Image(**{owner: obj}, url=url, width=data.width, height=data.height,
-                                 cached_at_source=data.cached_at_source))
-                touched.add(obj.pk)
+                new.append({f"{owner}_id": pk, "url": url, "width": data.width, "height": data.height,
+                            "cached_at_source": data.cached_at_source})
+                touched.add(pk)
             elif (image.width, image.height, image.cached_at_source) != sizes:
                 image.width, image.height, image.cached_at_source = sizes
                 resized.append(image)
-                touched.add(obj.pk)
+                touched.add(pk)
     if gone:
         Image.objects.filter(pk__in=gone).delete()
     if resized:
         Image.objects.bulk_update(resized, ["width", "height", "cached_at_source"])
-    Image.objects.bulk_create(new)
-    return touched - {obj.pk for obj, _ in created}
+    bulk.insert(Image, new)
+    return touched - {pk for pk, _ in created}
 
 
-def save_related_links(owned: list[tuple[Article, Clipping]], providers: dict[str, Provider]) -> set[int]:
+def save_related_links(created: list[tuple[int, Clipping]], updated: list[tuple[int, Clipping]],
+                       providers: dict[str, Provider]) -> set[int]:
     """Upsert each article's related coverage by URL, pointing at our own copy of the story if any;
-    coverage the source no longer lists is dropped. Returns the ids of the articles whose coverage changed."""
+    coverage the source no longer lists is dropped. Takes (article id, clipping) pairs for new and
+    for updated articles; returns the ids of the updated articles whose coverage changed."""
+    owned = [*created, *updated]
     urls = {link.url for _, doc in owned for link in doc.related}
-    ours = dict(Article.objects.filter(url__in=urls).values_list("url", "pk"))
+    ours = dict(Article.objects.filter(url__in=urls).values_list("url", "pk")) if urls else {}
     existing = {(link.article_id, link.url): link
-                for link in RelatedLink.objects.filter(article__in=[a for a, _ in owned])} if owned else {}
-    new, changed, kept = [], [], []
-    listed = {(article.pk, data.url) for article, doc in owned for data in doc.related}
+                for link in RelatedLink.objects.filter(article__in=[pk for pk, _ in updated])} if updated else {}
+    new, new_images, changed, kept = [], [], [], []
+    listed = {(pk, data.url) for pk, doc in updated for data in doc.related}
     dropped = [link for key, link in existing.items() if key not in listed]
-    for article, doc in owned:
+    for article_id, doc in owned:
         for position, data in enumerate(doc.related):
             values = dict(  # keys: _RELATED_LINK_FIELDS
                 position=position, web_url=data.web_url, title=data.title[:500], excerpt=data.excerpt,
                 published_at=data.published_at, kind=data.kind[:50], quality=data.quality,
-                amp_url=data.amp_url, cdn_amp_url=data.cdn_amp_url, source_data=data.raw,
+                amp_url=data.amp_url, cdn_amp_url=data.cdn_amp_url,
                 provider_id=providers[data.provider.domain].pk if data.provider else None,
                 target_id=ours.get(data.url),
             )
-            link = existing.get((article.pk, data.url))
+            link = existing.get((article_id, data.url))
             if link is None:
-                new.append((RelatedLink(article=article, url=data.url, **values), data.images))
+                new.append({"article_id": article_id, "url": data.url, "source_data": bulk.JSONText(data.raw_json),
+                            **values})
+                new_images.append(data.images)
                 continue
+            values["source_data"] = data.raw
             if any(getattr(link, k) != v for k, v in values.items()):
                 for key, value in values.items():
                     setattr(link, key, value)
                 changed.append(link)
-            kept.append((link, data.images))
+            kept.append((link.pk, data.images))
     if dropped:
         RelatedLink.objects.filter(pk__in=[link.pk for link in dropped]).delete()
-    RelatedLink.objects.bulk_create([link for link, _ in new])
+    for row, pk in zip(new, bulk.new_ids(RelatedLink, len(new)), strict=True):
+        row["id"] = pk
+    bulk.insert(RelatedLink, new)
     if changed:
         RelatedLink.objects.bulk_update(changed, _RELATED_LINK_FIELDS)
-    relinked = sync_images("related_link", new, kept) if owned else set()
-    return {link.article_id for link in [*dropped, *changed, *(link for link, _ in new)]} | {
-        link.article_id for link, _ in kept if link.pk in relinked}
+    relinked = sync_images("related_link", [(row["id"], images) for row, images in zip(new, new_images, strict=True)],
+                           kept)
+    link_articles = {link.pk: link.article_id for link in existing.values()}
+    return ({link.article_id for link in [*dropped, *changed]} | {row["article_id"] for row in new}
+            | {link_articles[pk] for pk in relinked}) - {pk for pk, _ in created}
 
 
 def link_related_coverage(new_urls: list[str]) -> None:

@@ -284,7 +284,7 @@ def _rank(query: Query, index: SearchIndex) -> Expression:
 
 def _newest_first(index: SearchIndex) -> tuple[Expression, Expression]:
     # Undated records last on both databases (PostgreSQL would put NULLs first in a descending order).
-    # Migration 0004 gives PostgreSQL's articles an index in this order; SQLite's article_date is in it.
+    # Migration 0005 gives PostgreSQL's articles an index in this order; SQLite's article_date is in it.
     return F(index.date_field).desc(nulls_last=True), F("pk").desc()
 
 

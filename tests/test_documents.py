@@ -1,10 +1,13 @@
 """documents.py: the pure parser. Source documents in, plain data or a DocumentError out; no database."""
 
+import pickle
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+import yaml
 
+from clippings import documents
 from clippings.documents import (
     MAX_DOCUMENT_BYTES,
     Clipping,
@@ -369,3 +372,56 @@ def test_a_value_json_cannot_hold_is_refused_naming_its_key(value, line):
     error = parse_error(clipping(sentiment=value))
     assert error.message == "sentiment: holds a value that cannot be stored (NaN, infinity, binary data or a set)"
     assert error.line == line
+
+
+# YAML: plain trees are built directly, for speed; the result must be PyYAML's own --------------
+
+YAML_SHAPES = {
+    "scalars of every implicit type": "a: text\nb: 12\nc: -0x1F\nd: 1_000\ne: 2.5\nf: .inf\ng: yes\nh: ~\ni: ''\n"
+                                      "j: 2023-10-12T11:00:00Z\nk: 190:20:30\nl: '12'\nm: !!str 12\n",
+    "keys that are not text": "1: one\ntrue: yes\n~: nothing\n2.5: half\n",
+    "nesting": "related:\n  - title: x\n    images: [{url: 'https://a.example/i', width: 3}]\n  - [1, [2, {}]]\n",
+    "duplicate keys": "a: 1\na: 2\n",
+    "an alias": "base: &b {x: 1}\nother: *b\nlist: &l [1, 2]\nagain: *l\n",
+    "a merge key": "base: &b {x: 1, y: 2}\nderived:\n  <<: *b\n  y: 3\n",
+    "explicit tags": "bin: !!binary aGVsbG8=\nset: !!set {a, b}\nomap: !!omap [{a: 1}, {b: 2}]\n",
+    "a mapping as a key": "? {a: 1}\n: value\n",
+    "a sequence as a key": "? [a, b]\n: value\n",
+}
+
+
+@pytest.mark.parametrize("text", YAML_SHAPES.values(), ids=YAML_SHAPES.keys())
+def test_yaml_is_loaded_exactly_as_pyyaml_loads_it(text):
+    def standard():
+        loader = documents._Loader(text)
+        try:
+            return loader.construct_document(loader.get_single_node())
+        finally:
+            loader.dispose()
+
+    try:
+        expected = standard()
+    except yaml.YAMLError as error:
+        with pytest.raises(type(error)):
+            yaml.load(text, Loader=documents._Loader)  # noqa: S506 - a safe loader
+        return
+    loaded = yaml.load(text, Loader=documents._Loader)  # noqa: S506 - a safe loader
+    assert loaded == expected
+    assert repr(loaded) == repr(expected)  # the same types too (1 == True == 1.0)
+
+
+def test_yaml_aliases_share_one_object_as_in_pyyaml():
+    loaded = yaml.load("base: &b {x: 1}\nother: *b\n", Loader=documents._Loader)  # noqa: S506 - a safe loader
+    assert loaded["base"] is loaded["other"]
+
+
+def test_a_recursive_alias_is_refused_as_pyyaml_refuses_it():
+    error = parse_error(b"---\ntitle: x\nwebUrl: https://news.example/a\nloop: &a [*a]\n---\n")
+    assert (error.message, error.line) == (
+        "loop: holds a value that cannot be stored (NaN, infinity, binary data or a set)", 4)
+
+
+def test_an_error_crosses_processes_with_its_line():
+    error = pickle.loads(pickle.dumps(parse_error(clipping(quality="high"))))
+    assert type(error) is DocumentError
+    assert (error.message, error.line) == ("quality: expected a whole number, got 'high'", 4)

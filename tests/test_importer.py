@@ -1,5 +1,6 @@
 """importer.py: writing documents to a real database, losing nothing and overwriting no editor."""
 
+import multiprocessing
 import time
 from datetime import UTC, datetime
 from io import StringIO
@@ -11,6 +12,7 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 from django.utils import timezone
 
+from bench.generate import write as generate_documents
 from clippings.documents import content_hash
 from clippings.importer import ARTICLE, CREATED, FAILED, PRESS_RELEASE, UNCHANGED, UPDATED, Importer
 from clippings.models import Article, Image, ImportRun, PressRelease, Provider, RelatedLink, Status, Topic
@@ -821,3 +823,137 @@ def test_a_topic_with_non_ascii_capitals_is_found_again(db, tmp_path):
     topic = Topic.objects.get()
     assert topic.name == "Überwachung"
     assert topic.articles.count() == 3
+
+
+# Dry run across batches (regression: each batch was rolled back before the next, so a provider,
+# topic or story met in several batches was counted as created in each) ----------------------------
+
+
+def test_a_dry_run_of_several_batches_counts_what_the_import_does(db, tmp_path):
+    for number in ("000", "001", "003", "004"):  # providers and topics shared between batches
+        copy_seed(number, tmp_path)
+    write_clipping(tmp_path, "later-copy.txt", webUrl=CPO + "?utm_source=x", quality="3")  # a story met again
+    rows = table_counts()
+    dry = import_paths(tmp_path, dry_run=True, batch_size=1)
+    assert table_counts() == rows
+    real = import_paths(tmp_path, batch_size=1)
+    assert counts(dry) == counts(real) == {
+        ARTICLE: {CREATED: 4, UNCHANGED: 1}, "providers": {CREATED: 9}, "topics": {CREATED: 2}}
+
+
+# Press releases with one title (regression: the last document won, and re-imports flipped the
+# release between them) ------------------------------------------------------------------------
+
+
+def write_release(folder: Path, name: str, body: str) -> Path:
+    path = folder / name
+    path.write_text(f"Statement on facial recognition\n\nNEW YORK - {body}\n\nWe defend civil liberties.\n\n"
+                    "© 2024 New York Civil Liberties Union\n")
+    return path
+
+
+def test_two_press_releases_with_one_title_are_both_kept_and_stay_put(db, tmp_path):
+    first = write_release(tmp_path, "2023-statement.txt", "The first statement.")
+    second = write_release(tmp_path, "2024-statement.txt", "The second statement.")
+    report = import_paths(tmp_path)
+    assert counts(report) == {PRESS_RELEASE: {CREATED: 2}}
+    releases = list(PressRelease.objects.order_by("id").values_list("source_name", "body", "slug"))
+    assert releases == [
+        (str(first), "The first statement.", "statement-on-facial-recognition"),
+        (str(second), "The second statement.", "statement-on-facial-recognition-2024-statement"),
+    ]
+    for _ in range(2):
+        assert counts(import_paths(tmp_path)) == {PRESS_RELEASE: {UNCHANGED: 2}}
+        assert list(PressRelease.objects.order_by("id").values_list("source_name", "body", "slug")) == releases
+    # Each file goes on updating its own release.
+    write_release(tmp_path, "2024-statement.txt", "The second statement, corrected.")
+    assert counts(import_paths(tmp_path)) == {PRESS_RELEASE: {UNCHANGED: 1, UPDATED: 1}}
+    assert list(PressRelease.objects.order_by("id").values_list("body", flat=True)) == [
+        "The first statement.", "The second statement, corrected."]
+
+
+@pytest.mark.parametrize("batch_size", [1, 10])
+def test_a_new_press_release_with_the_title_of_an_imported_one_loses_neither(db, tmp_path, batch_size):
+    (tmp_path / "old").mkdir()
+    old = write_release(tmp_path / "old", "b.txt", "The statement imported before.")
+    import_paths(old)
+    new = write_release(tmp_path, "a.txt", "A new statement, same title.")  # read before the old one
+    report = import_paths(new, old, batch_size=batch_size)
+    assert report.ok
+    assert sorted(PressRelease.objects.values_list("body", flat=True)) == [
+        "A new statement, same title.", "The statement imported before."]
+    assert counts(import_paths(new, old, batch_size=batch_size)) == {PRESS_RELEASE: {UNCHANGED: 2}}
+
+
+def test_a_changed_press_release_is_still_found_by_its_title_from_another_path(imported, tmp_path):
+    changed = copy_seed("002", tmp_path, {"almost $4 million": "almost $6 million"}, name="renamed.txt")
+    assert counts(import_paths(changed)) == {PRESS_RELEASE: {UPDATED: 1}}
+    assert PressRelease.objects.count() == 1
+
+
+# Parsing in worker processes: the same import, whoever parses --------------------------------------
+
+
+def database_contents() -> dict:
+    """What an import wrote, in the order it wrote it, without ids or times."""
+    articles = Article.objects.order_by("id")
+    return {
+        "articles": [
+            (a.url, a.title, a.slug, a.excerpt, a.provider.domain, sorted(t.name for t in a.topics.all()),
+             a.source_name, a.source_hash, a.source_data, a.secured, a.source_values["published_at"],
+             [(i.url, i.width, i.height) for i in a.images.all()],
+             [(r.position, r.url, r.title, r.source_data, r.provider.domain if r.provider else None,
+               r.target.url if r.target else None, [i.url for i in r.images.all()])
+              for r in a.related_links.all()])
+            for a in articles.prefetch_related("topics", "images", "related_links__images")
+            .select_related("provider")],
+        "press_releases": list(PressRelease.objects.order_by("id").values_list(
+            "title", "slug", "body", "source_name", "source_data")),
+        "providers": list(Provider.objects.order_by("id").values_list("domain", "name", "slug")),
+        "topics": list(Topic.objects.order_by("id").values_list("name", "slug")),
+    }
+
+
+def empty_tables():
+    RelatedLink.objects.all().delete()
+    Article.objects.all().delete()
+    for model in (PressRelease, Provider, Topic, ImportRun):
+        model.objects.all().delete()
+
+
+def test_parsing_in_worker_processes_imports_exactly_what_parsing_here_does(db, tmp_path):
+    generate_documents(tmp_path, 260, seed=5)
+    (tmp_path / "zz-broken.txt").write_text("---\ntitle: x\nwebUrl: https://news.example/b\nquality: high\n---\n")
+    (tmp_path / "zz-unclosed.txt").write_text("---\ntitle: x\n")
+    outcomes = []
+    for workers in (0, 2):
+        processes = []  # seen at each batch's end
+        report = Importer(batch_size=130, workers=workers,
+                          progress=lambda done, seen=processes: seen.append(len(multiprocessing.active_children())),
+                          ).import_paths([tmp_path])
+        outcomes.append((counts(report), [str(f) for f in report.failures], database_contents()))
+        assert (max(processes) > 0) == (workers > 0)  # the workers did parse
+        empty_tables()
+    here, workers = outcomes
+    assert here[0][ARTICLE][CREATED] > 200
+    assert here[1] == workers[1] == [
+        f"{tmp_path / 'zz-broken.txt'}:4: quality: expected a whole number, got 'high'",
+        f"{tmp_path / 'zz-unclosed.txt'}:1: the front matter is not closed: no line --- after the opening one"]
+    assert here == workers
+    assert not multiprocessing.active_children()  # and they are gone
+
+
+def test_new_rows_never_take_the_id_of_a_deleted_one(db, tmp_path):
+    gone = ArticleFactory()
+    gone_id = gone.pk
+    gone.delete()
+    import_paths(SEED["000"])
+    assert Article.objects.get().pk > gone_id
+
+
+def test_new_press_releases_whose_titles_make_one_slug_in_one_batch(db, tmp_path):
+    for name, title in (("a.txt", "Statement!"), ("b.txt", "Statement?")):
+        (tmp_path / name).write_text(f"{title}\n\nNEW YORK - Body of {name}.\n\nWe defend civil liberties.\n\n"
+                                     "© 2024 New York Civil Liberties Union\n")
+    assert counts(import_paths(tmp_path)) == {PRESS_RELEASE: {CREATED: 2}}
+    assert list(PressRelease.objects.order_by("id").values_list("slug", flat=True)) == ["statement", "statement-2"]

@@ -2,7 +2,7 @@
 
 from datetime import UTC, datetime, timedelta, timezone
 
-from clippings.models import PressRelease, Status
+from clippings.models import PressRelease, Status, Topic
 from clippings.models.editorial import as_source_json
 
 from .factories import ArticleFactory, PressReleaseFactory, TopicFactory
@@ -103,3 +103,19 @@ def test_corrected_topics_are_compared_by_name(db):
 
 def test_a_press_release_factory_record_is_a_draft(db):
     assert PressReleaseFactory().status == Status.DRAFT
+
+
+def test_topics_are_found_by_name_ignoring_case_beyond_ascii(db):
+    # Regression: on SQLite, LOWER() folds ASCII letters only, and "énergie" did not find "Énergie".
+    energy, ai = TopicFactory(name="Énergie"), TopicFactory(name="AI")
+    TopicFactory(name="Energie")  # another topic: the accent is not case
+    assert set(Topic.objects.for_names(["énergie", "ai"])) == {energy, ai}
+    assert set(Topic.objects.for_names(["ÉNERGIE"])) == {energy}
+    assert set(Topic.objects.for_names(["ai"])) == {ai}
+
+
+def test_accepting_upstream_topics_keeps_a_topic_spelt_in_other_case(db):
+    energy = TopicFactory(name="Énergie")
+    article = ArticleFactory(edited_fields=["topics"], upstream_changes={"topics": ["énergie"]})
+    article.accept_upstream_change("topics")
+    assert list(article.topics.all()) == [energy]
