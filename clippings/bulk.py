@@ -82,7 +82,7 @@ def insert(model: type[models.Model], rows: Sequence[dict[str, Any]]) -> None:
     # SQLite: many rows a statement, not one (executemany), because its full-text index (migration
     # 0003) writes out what it gathered at the end of every statement, which for one row costs more
     # than the row. Statements of a few sizes only (powers of two), since the driver keeps each
-    # distinct statement it ran prepared, and one of 256 rows takes a megabyte. And through the
+    # distinct statement it ran prepared, and one of 256 rows takes up to a megabyte. And through the
     # driver's own cursor, with its placeholders: Django's would first rewrite each of a statement's
     # thousands of %s into a ?, which costs as much as the insert.
     largest = min(ROWS_PER_STATEMENT, _max_variables() // len(fields))

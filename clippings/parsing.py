@@ -64,7 +64,11 @@ class Parser:
             self._pool = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("fork"))
         size = -(-len(documents) // self.workers)
         chunks = [documents[start : start + size] for start in range(0, len(documents), size)]
-        futures = [self._pool.submit(parse_all, chunk) for chunk in chunks]
+        try:
+            futures = [self._pool.submit(parse_all, chunk) for chunk in chunks]
+        except BrokenProcessPool:  # a worker was killed (out of memory?): parse here from now on
+            self.workers = 0
+            return self.submit(documents)
 
         def results() -> list[Parsed]:
             parsed = []

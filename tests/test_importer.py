@@ -1,6 +1,8 @@
 """importer.py: writing documents to a real database, losing nothing and overwriting no editor."""
 
 import multiprocessing
+import os
+import signal
 import time
 from datetime import UTC, datetime
 from io import StringIO
@@ -957,3 +959,17 @@ def test_new_press_releases_whose_titles_make_one_slug_in_one_batch(db, tmp_path
                                      "© 2024 New York Civil Liberties Union\n")
     assert counts(import_paths(tmp_path)) == {PRESS_RELEASE: {CREATED: 2}}
     assert list(PressRelease.objects.order_by("id").values_list("slug", flat=True)) == ["statement", "statement-2"]
+
+
+def test_an_import_goes_on_when_its_parsing_process_is_killed(db, tmp_path):
+    generate_documents(tmp_path, 300, seed=6)
+
+    def kill_the_parser(done):
+        for process in multiprocessing.active_children():
+            os.kill(process.pid, signal.SIGKILL)
+            process.join()
+        time.sleep(0.5)  # for the pool to notice: what is asked of it next fails at once
+
+    report = Importer(batch_size=100, workers=1, progress=kill_the_parser).import_paths([tmp_path])
+    assert report.ok, report.failures
+    assert Article.objects.count() + PressRelease.objects.count() == 300 - counts(report)[ARTICLE].get(UNCHANGED, 0)
