@@ -51,6 +51,7 @@ class _Loader(yaml.CSafeLoader if hasattr(yaml, "CSafeLoader") else yaml.SafeLoa
         try:
             return _build(self, node, set())
         except _NotPlain:
+            _check_expanded_size(node, {}, set())
             return self.construct_document(node)
 
     def resolve(self, kind, value, implicit):
@@ -82,6 +83,32 @@ assert None not in _Loader.yaml_implicit_resolvers and not _Loader.yaml_path_res
 
 class _NotPlain(Exception):
     """The node tree needs PyYAML's general constructor."""
+
+
+# Aliases let a few hundred bytes stand for a billion values ("billion laughs"): PyYAML shares
+# them, but keeping the document as JSON writes every one out. No clipping comes near this.
+MAX_VALUES = 100_000
+
+
+def _check_expanded_size(node, sizes: dict[int, int], open_nodes: set[int]) -> int:
+    """How many values the node stands for with its aliases written out; a DocumentError past
+    MAX_VALUES, or for an alias inside itself (JSON cannot hold a cycle). Each node counted once."""
+    if node.__class__ is yaml.ScalarNode:
+        return 1
+    key = id(node)
+    if key in sizes:
+        return sizes[key]
+    line = node.start_mark.line + 2  # +2: the opening --- is line 1, and the mark counts from 0
+    if key in open_nodes:
+        raise DocumentError("an alias refers to the entry it is in: the document would never end", line)
+    open_nodes.add(key)
+    children = node.value if node.__class__ is yaml.SequenceNode else [n for pair in node.value for n in pair]
+    size = 1 + sum(_check_expanded_size(child, sizes, open_nodes) for child in children)
+    open_nodes.discard(key)
+    if size > MAX_VALUES:
+        raise DocumentError(f"its aliases (*name) expand to more than {MAX_VALUES:,} values", line)
+    sizes[key] = size
+    return size
 
 
 def _build(loader, node, seen: set[int]):

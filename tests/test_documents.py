@@ -415,10 +415,19 @@ def test_yaml_aliases_share_one_object_as_in_pyyaml():
     assert loaded["base"] is loaded["other"]
 
 
-def test_a_recursive_alias_is_refused_as_pyyaml_refuses_it():
+def test_a_recursive_alias_is_refused():
     error = parse_error(b"---\ntitle: x\nwebUrl: https://news.example/a\nloop: &a [*a]\n---\n")
-    assert (error.message, error.line) == (
-        "loop: holds a value that cannot be stored (NaN, infinity, binary data or a set)", 4)
+    assert (error.message, error.line) == ("an alias refers to the entry it is in: the document would never end", 4)
+
+
+def test_aliases_that_expand_to_a_billion_values_are_refused_without_expanding_them():
+    # 500 bytes standing for 10**9 values: keeping it as JSON would never finish (regression).
+    levels = ["a0: &a0 [x, x, x, x, x, x, x, x, x, x]"] + [
+        f"a{n}: &a{n} [{', '.join([f'*a{n - 1}'] * 10)}]" for n in range(1, 10)
+    ]
+    data = ("---\ntitle: x\nwebUrl: https://news.example/a\n" + "\n".join(levels) + "\n---\n").encode()
+    error = parse_error(data)
+    assert (error.message, error.line) == ("its aliases (*name) expand to more than 100,000 values", 8)  # a4: 111,111
 
 
 def test_an_error_crosses_processes_with_its_line():
