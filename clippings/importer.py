@@ -33,6 +33,7 @@ from .documents import (
 )
 from .locks import hold_lock
 from .models import Article, Image, ImportRun, PressRelease, Provider, RelatedLink, Topic
+from .models.press_releases import PRESS_RELEASE_SOURCE_FIELDS
 from .parsing import Parser, default_workers, parse
 from .signals import content_changed
 
@@ -50,9 +51,11 @@ _ARTICLE_ATTNAMES = {
 _RELATED_LINK_FIELDS = ["position", "web_url", "title", "excerpt", "published_at", "kind", "quality", "amp_url",
                         "cdn_amp_url", "source_data", "provider_id", "target_id"]
 _ARTICLE_COLUMNS = Article._meta.concrete_fields
-_PRESS_RELEASE_COLUMNS = [f.name for f in PressRelease._meta.concrete_fields if not f.primary_key]
 _PROVENANCE = ["source_name", "source_hash", "last_imported_at", "source_data", "secured",
                "source_values", "upstream_changes", "updated_at"]
+# What an import writes to a press release it updates: never its editorial state (status,
+# schedule, notes, corrections), which an editor may have changed since it was read.
+_PRESS_RELEASE_COLUMNS = [*PRESS_RELEASE_SOURCE_FIELDS, "quotes", *(name for name in _PROVENANCE if name != "secured")]
 
 
 @dataclass
@@ -138,16 +141,19 @@ class Importer:
         self.progress = progress or (lambda done: None)
         self.workers = default_workers() if workers is None else workers
         self.report = ImportReport()
-        # Every document read in this run, by hash: of two documents with one URL, the first wins.
+        # Every document read in this run, by hash, and every file of the run, by name: see _taken.
         self.run_hashes: set[str] = set()
+        self.run_names: set[str] = set()
         self.writes = 0  # transactions that wrote documents, so far
 
     def import_paths(self, paths: Iterable[str | Path]) -> ImportReport:
         started = timezone.now()
+        documents = list(iter_document_paths(paths))
+        self.run_names = {str(path)[:500] for path in documents}
         with self._run(), _fewer_collections(), Parser(self.workers) as parser:
             # Read and parse up to READ_AHEAD batches ahead of the one being written.
             ahead: deque[ReadBatch] = deque()
-            for batch in _batched(iter_document_paths(paths), self.batch_size):
+            for batch in _batched(documents, self.batch_size):
                 ahead.append(self.read_batch(batch, parser))
                 if len(ahead) > READ_AHEAD:
                     self.write_batch(ahead.popleft())
@@ -242,6 +248,16 @@ class Importer:
         for kind, counter in outcome.counts.items():
             self.report.counts[kind].update(counter)
 
+    def _taken(self, record: Article | PressRelease, source: SourceFile) -> bool:
+        """Whether a record found for this document belongs to another document of this run: one
+        already read (its hash), or one still to come (its file). Of two documents of one run that
+        claim one record, the record's own document wins, else the first read; were the last to
+        win, each import would flip the record between them. Where the other file is read, in
+        this batch or a later one, makes no difference."""
+        if record.source_hash == source.hash or record.source_name == source.name[:500]:
+            return False
+        return record.source_hash in self.run_hashes or record.source_name in self.run_names
+
     # Clippings ------------------------------------------------------------------------------
 
     def _save_clippings(self, items: list[tuple[SourceFile, Clipping]]) -> ImportReport:
@@ -251,16 +267,17 @@ class Importer:
             [doc.provider for _, doc in items]
             + [link.provider for _, doc in items for link in doc.related if link.provider], outcome)
         topics = ensure_topics({name for _, doc in items for name in doc.topics}, outcome)
+        # Locked until the batch commits: an editor's change made meanwhile waits, then applies to
+        # what the import wrote, instead of being overwritten with what the import read before it.
         existing = {a.url: a for a in Article.objects.filter(url__in=[doc.url for _, doc in items])
-                    .prefetch_related("topics")}
+                    .order_by("pk").select_for_update().prefetch_related("topics")}
         created: list[tuple[Article, Clipping]] = []
         updated: list[tuple[Article, Clipping, bool]] = []
         changed_ids: set[int] = set()
         for source, doc in items:
             article = existing.get(doc.url)
-            # Unchanged; or another document of this run with the same URL got there first (were
-            # the last to win, re-importing the same files would flip the article between them).
-            if article is not None and (article.source_hash == source.hash or article.source_hash in self.run_hashes):
+            # Unchanged; or the story of another document of this run with the same URL.
+            if article is not None and (article.source_hash == source.hash or self._taken(article, source)):
                 outcome.add(ARTICLE, UNCHANGED)
                 continue
             if article is None:
@@ -320,7 +337,8 @@ class Importer:
         outcome = ImportReport()
         now = timezone.now()
         keys = {key for source, doc in items for key in _release_keys(source, doc)}
-        releases = {release.title_key: release for release in PressRelease.objects.filter(title_key__in=keys)}
+        releases = {release.title_key: release  # locked, as articles are (_save_clippings)
+                    for release in PressRelease.objects.filter(title_key__in=keys).order_by("pk").select_for_update()}
         new: list[PressRelease] = []
         slugs: set[str] = set()  # of the new ones, written together at the end
         updated: dict[int, PressRelease] = {}
@@ -361,15 +379,11 @@ class Importer:
         slugged) by title and file name, and are found by it again on the next import. Were the last
         to win, each import would overwrite the release with one and then the other."""
         by_title, by_name, by_path = _release_keys(source, doc)
-
-        def free(release):  # not the record of another document of this run
-            return release.source_hash == source.hash or release.source_hash not in self.run_hashes
-
-        if (own := releases.get(by_name)) is not None and free(own):
+        if (own := releases.get(by_name)) is not None and not self._taken(own, source):
             return own, by_name
         for key in (by_title, by_name, by_path):
             release = releases.get(key)
-            if release is None or free(release):
+            if release is None or not self._taken(release, source):
                 return release, key
         raise DocumentError(f"another document of this import has the title {doc.title!r} and the same path")
 

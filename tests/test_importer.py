@@ -3,11 +3,13 @@
 import multiprocessing
 import os
 import signal
+import threading
 import time
 from datetime import UTC, datetime
 from io import StringIO
 from pathlib import Path
 
+import psycopg
 import pytest
 import yaml
 from django.core.management import CommandError, call_command
@@ -568,6 +570,53 @@ def test_an_editor_corrected_press_release_keeps_the_correction(imported, tmp_pa
     assert PressRelease.objects.count() == 1
 
 
+def _while_an_editor_holds(sql: str, params: list, during) -> None:
+    """Run `during` while another connection, an editor's save, has run `sql` and not yet committed;
+    the editor commits once `during` waits for the rows the editor holds."""
+    settings = connection.settings_dict
+    with psycopg.connect(host=settings["HOST"], port=settings["PORT"], user=settings["USER"],
+                         dbname=settings["NAME"]) as editor:
+        editor.execute(sql, params)
+        worker = threading.Thread(target=during)
+        worker.start()
+        for _ in range(200):
+            waiting = editor.execute("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                                     "AND wait_event_type = 'Lock'").fetchone()[0]
+            if waiting or not worker.is_alive():
+                break
+            time.sleep(0.05)
+        editor.commit()
+        worker.join(timeout=60)
+        assert not worker.is_alive()
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks: SQLite locks the whole database")
+def test_a_press_release_an_editor_unpublishes_during_an_import_stays_unpublished(transactional_db, tmp_path):
+    path = copy_seed("002", tmp_path)
+    import_paths(path)
+    release = PressRelease.objects.get()
+    release.publish()
+    copy_seed("002", tmp_path, {"almost $4 million": "almost $6 million"})
+    _while_an_editor_holds("UPDATE clippings_pressrelease SET status = 'draft' WHERE id = %s", [release.pk],
+                           lambda: import_paths(path, workers=0))
+    release.refresh_from_db()
+    assert (release.status, "almost $6 million" in release.body) == (Status.DRAFT, True)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks: SQLite locks the whole database")
+def test_a_correction_an_editor_saves_during_an_import_is_kept(transactional_db, tmp_path):
+    path = copy_seed("000", tmp_path)
+    import_paths(path)
+    article = Article.objects.get()
+    copy_seed("000", tmp_path, {'title: "State of New York Makes': 'title: "Upstream Makes'})
+    _while_an_editor_holds(
+        """UPDATE clippings_article SET title = 'Corrected headline', edited_fields = '["title"]' WHERE id = %s""",
+        [article.pk], lambda: import_paths(path, workers=0))
+    article.refresh_from_db()
+    assert article.title == "Corrected headline"
+    assert article.upstream_changes["title"].startswith("Upstream Makes")
+
+
 def test_an_existing_provider_keeps_its_name(db):
     ProviderFactory(domain="cpomagazine.com", name="CPO Magazine (edited)", slug="cpo")
     import_paths(SEED["000"])
@@ -880,11 +929,29 @@ def test_a_new_press_release_with_the_title_of_an_imported_one_loses_neither(db,
     old = write_release(tmp_path / "old", "b.txt", "The statement imported before.")
     import_paths(old)
     new = write_release(tmp_path, "a.txt", "A new statement, same title.")  # read before the old one
+    published = PressRelease.objects.get()
+    published.publish()
     report = import_paths(new, old, batch_size=batch_size)
     assert report.ok
-    assert sorted(PressRelease.objects.values_list("body", flat=True)) == [
-        "A new statement, same title.", "The statement imported before."]
+    # The published release keeps its record, its text and its URL, whichever batch reads the new
+    # document (regression: read in an earlier batch, it took over the published record).
+    assert list(PressRelease.objects.order_by("id").values_list("pk", "status", "body", "source_name")) == [
+        (published.pk, Status.PUBLISHED, "The statement imported before.", str(old)),
+        (published.pk + 1, Status.DRAFT, "A new statement, same title.", str(new)),
+    ]
     assert counts(import_paths(new, old, batch_size=batch_size)) == {PRESS_RELEASE: {UNCHANGED: 2}}
+
+
+@pytest.mark.parametrize("batch_size", [1, 10])
+def test_another_copy_of_an_imported_story_does_not_replace_it(db, tmp_path, batch_size):
+    (tmp_path / "old").mkdir()
+    original = copy_seed("000", tmp_path / "old", name="b.txt")
+    import_paths(original)
+    copy = copy_seed("000", tmp_path, {'Permanent"': 'Permanent (another copy)"'}, name="a.txt")
+    report = import_paths(copy, original, batch_size=batch_size)
+    assert counts(report) == {ARTICLE: {UNCHANGED: 2}}
+    article = Article.objects.get()
+    assert (article.title.endswith("Permanent"), article.source_name) == (True, str(original))
 
 
 def test_a_changed_press_release_is_still_found_by_its_title_from_another_path(imported, tmp_path):
