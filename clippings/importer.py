@@ -69,9 +69,35 @@ class Failure:
 
 
 @dataclass
+class Written:
+    """What a transaction wrote that later batches look for. A dry run rolls each batch back and
+    keeps this instead, so that its later batches decide, and count, as a real import's would."""
+
+    hashes: dict[str, str] = field(default_factory=dict)  # hash: kind, of the documents written
+    urls: set[str] = field(default_factory=set)  # of the articles written
+    release_keys: set[str] = field(default_factory=set)  # of the press releases written
+    providers: list[Provider] = field(default_factory=list)  # created
+    topics: list[Topic] = field(default_factory=list)  # created
+
+    def update(self, other: "Written") -> None:
+        self.hashes.update(other.hashes)
+        self.urls |= other.urls
+        self.release_keys |= other.release_keys
+        self.providers += other.providers
+        self.topics += other.topics
+
+    def recreate(self) -> None:
+        """Write again the providers and topics created before (in this transaction, rolled back too):
+        an import finds them, rather than counting them as created once more."""
+        Provider.objects.bulk_create([Provider(domain=p.domain, name=p.name, slug=p.slug) for p in self.providers])
+        Topic.objects.bulk_create([Topic(name=t.name, slug=t.slug) for t in self.topics])
+
+
+@dataclass
 class ImportReport:
     counts: dict[str, Counter] = field(default_factory=lambda: defaultdict(Counter))
     failures: list[Failure] = field(default_factory=list)
+    written: Written = field(default_factory=Written)
 
     def add(self, kind: str, outcome: str, number: int = 1) -> None:
         if number:
@@ -145,12 +171,13 @@ class Importer:
         self.run_hashes: set[str] = set()
         self.run_names: set[str] = set()
         self.writes = 0  # transactions that wrote documents, so far
+        self.dry_written = Written()  # what the batches of a dry run, rolled back, would have written
 
     def import_paths(self, paths: Iterable[str | Path]) -> ImportReport:
         started = timezone.now()
         documents = list(iter_document_paths(paths))
         self.run_names = {str(path)[:500] for path in documents}
-        with self._run(), _fewer_collections(), Parser(self.workers) as parser:
+        with _fewer_collections(), Parser(self.workers) as parser:
             # Read and parse up to READ_AHEAD batches ahead of the one being written.
             ahead: deque[ReadBatch] = deque()
             for batch in _batched(documents, self.batch_size):
@@ -170,17 +197,6 @@ class Importer:
             )
         return self.report
 
-    @contextmanager
-    def _run(self):
-        """A dry run is one transaction, rolled back at the end: each batch sees what the ones
-        before it would have written, so that the counts are those of a real import."""
-        if not self.dry_run:
-            yield
-            return
-        with transaction.atomic():
-            yield
-            transaction.set_rollback(True)
-
     def read_batch(self, paths: list[Path], parser: Parser) -> "ReadBatch":
         """Read a batch of files and start parsing those not imported before (byte for byte)."""
         files = [read_source(path) for path in paths]
@@ -196,6 +212,8 @@ class Importer:
             # Batches written since this one was read may have replaced a record it found unchanged:
             # ask again, so that the outcome is the same as had each batch been read just before its write.
             known = self._known_hashes(list(known))
+        if self.dry_run:  # documents an earlier batch would have written, byte for byte
+            known |= {f.hash: self.dry_written.hashes[f.hash] for f in batch.files if f.hash in self.dry_written.hashes}
         clippings: list[tuple[SourceFile, Clipping]] = []
         releases: list[tuple[SourceFile, PressReleaseText]] = []
         for source in batch.files:
@@ -240,13 +258,22 @@ class Importer:
             self.report.fail(Failure(source.name, f"could not be saved ({type(error).__name__}: {error})"), kind)
 
     def _in_transaction(self, save, items) -> ImportReport:
-        with transaction.atomic():  # in a dry run, a savepoint in the run's transaction
+        # A dry run's transactions are rolled back one by one, not kept open to the end: they hold
+        # the rows they would update (and, on SQLite, the whole database), and the desk waits.
+        with transaction.atomic():
             hold_lock(IMPORT_LOCK)
-            return save(items)
+            if self.dry_run:
+                self.dry_written.recreate()
+            outcome = save(items)
+            if self.dry_run:
+                transaction.set_rollback(True)
+            return outcome
 
     def _merge(self, outcome: ImportReport) -> None:
         for kind, counter in outcome.counts.items():
             self.report.counts[kind].update(counter)
+        if self.dry_run:
+            self.dry_written.update(outcome.written)
 
     def _taken(self, record: Article | PressRelease, source: SourceFile) -> bool:
         """Whether a record found for this document belongs to another document of this run: one
@@ -256,6 +283,9 @@ class Importer:
         this batch or a later one, makes no difference."""
         if record.source_hash == source.hash or record.source_name == source.name[:500]:
             return False
+        if self.dry_run and (getattr(record, "url", None) in self.dry_written.urls
+                             or getattr(record, "title_key", None) in self.dry_written.release_keys):
+            return True  # written by an earlier batch, which a dry run rolled back
         return record.source_hash in self.run_hashes or record.source_name in self.run_names
 
     # Clippings ------------------------------------------------------------------------------
@@ -276,6 +306,9 @@ class Importer:
         changed_ids: set[int] = set()
         for source, doc in items:
             article = existing.get(doc.url)
+            if article is None and doc.url in self.dry_written.urls:  # created by an earlier batch of a dry run
+                outcome.add(ARTICLE, UNCHANGED)
+                continue
             # Unchanged; or the story of another document of this run with the same URL.
             if article is not None and (article.source_hash == source.hash or self._taken(article, source)):
                 outcome.add(ARTICLE, UNCHANGED)
@@ -295,6 +328,8 @@ class Importer:
             article.source_name, article.source_hash = source.name[:500], source.hash
             article.last_imported_at = article.updated_at = now
             article.secured = doc.secured
+            outcome.written.urls.add(doc.url)
+            outcome.written.hashes[source.hash] = ARTICLE
             if article.pk is None:
                 created.append((article, doc))  # its source_data is written as JSON, as it came (raw_json)
                 continue
@@ -364,6 +399,8 @@ class Importer:
             elif release.pk not in updated:
                 updated[release.pk] = release
             outcome.add(PRESS_RELEASE, CREATED if is_new else UPDATED if changed else UNCHANGED)
+            outcome.written.release_keys.add(key)
+            outcome.written.hashes[source.hash] = PRESS_RELEASE
         # In bulk, so without a save() signal each: the import announces its changes once, at the end.
         bulk_create_with_history(new, PressRelease, default_date=now)
         if updated:
@@ -465,6 +502,7 @@ def ensure_providers(found: list[ProviderData], outcome: ImportReport) -> dict[s
         ])
         providers.update({p.domain: p for p in new})
         outcome.add(PROVIDER, CREATED, len(new))
+        outcome.written.providers += new
     return providers
 
 
@@ -479,6 +517,7 @@ def ensure_topics(names: set[str], outcome: ImportReport) -> dict[str, Topic]:
             [Topic(name=name, slug=unique_slug(Topic, name, taken, 100)) for name in missing])
         topics.update({t.name.lower(): t for t in new})
         outcome.add(TOPIC, CREATED, len(new))
+        outcome.written.topics += new
     return topics
 
 

@@ -892,6 +892,33 @@ def test_a_dry_run_of_several_batches_counts_what_the_import_does(db, tmp_path):
         ARTICLE: {CREATED: 4, UNCHANGED: 1}, "providers": {CREATED: 9}, "topics": {CREATED: 2}}
 
 
+def test_a_dry_run_of_several_batches_of_press_releases_counts_what_the_import_does(db, tmp_path):
+    old, new = tmp_path / "old", tmp_path / "new"
+    old.mkdir(), new.mkdir()
+    import_paths(write_release(old, "b.txt", "The statement imported before."))
+    write_release(new, "a.txt", "The statement, corrected.")  # updates it
+    write_release(new, "c.txt", "Another statement, same title.")  # a release of its own
+    copy_seed("002", new, name="d.txt")
+    copy_seed("002", new, name="e.txt")  # the same bytes again
+    dry = import_paths(new, dry_run=True, batch_size=1)
+    real = import_paths(new, batch_size=1)
+    assert counts(dry) == counts(real) == {PRESS_RELEASE: {UPDATED: 1, CREATED: 2, UNCHANGED: 1}}
+
+
+def test_a_dry_run_leaves_the_database_to_others_between_batches(db, tmp_path):
+    # Regression: a dry run was one transaction, holding the rows it would update (and on SQLite
+    # the whole database) until it ended; an editor's save meanwhile waited, or failed.
+    for number in ("000", "001", "003"):
+        copy_seed(number, tmp_path)
+    saved_between_batches = []
+
+    def an_editor_saves(done):
+        saved_between_batches.append(TopicFactory(name=f"Saved after {len(saved_between_batches) + 1}"))
+
+    import_paths(tmp_path, dry_run=True, batch_size=1, progress=an_editor_saves)
+    assert sorted(Topic.objects.values_list("name", flat=True)) == ["Saved after 1", "Saved after 2", "Saved after 3"]
+
+
 # Press releases with one title (regression: the last document won, and re-imports flipped the
 # release between them) ------------------------------------------------------------------------
 
