@@ -27,6 +27,9 @@ keepalive = 5
 # Recycle workers now and then, so that a slow leak never becomes an outage.
 max_requests = 2000
 max_requests_jitter = 200
+# No control socket (gunicorn 25.1+; older versions ignore the name): nothing here uses
+# gunicornc, and the socket would land in the home directory of the user gunicorn runs as.
+control_socket_disable = True
 # X-Forwarded-* are believed only from these addresses (the proxy); Django reads X-Forwarded-Proto
 # itself when DJANGO_SECURE_PROXY_SSL_HEADER is set.
 forwarded_allow_ips = os.environ.get("GUNICORN_FORWARDED_ALLOW_IPS", "").strip() or "127.0.0.1"
