@@ -48,7 +48,7 @@ _ARTICLE_ATTNAMES = {
                  "original_url", "amp_url", "cdn_amp_url", "provider", "source_published")
 }
 _RELATED_LINK_FIELDS = ["position", "web_url", "title", "excerpt", "published_at", "kind", "quality", "amp_url",
-                        "cdn_amp_url", "source_data", "provider_id", "target_id"]
+                        "cdn_amp_url", "provider_id", "target_id"]
 _ARTICLE_COLUMNS = Article._meta.concrete_fields
 _PRESS_RELEASE_COLUMNS = [f.name for f in PressRelease._meta.concrete_fields if not f.primary_key]
 _PROVENANCE = ["source_name", "source_hash", "last_imported_at", "source_data", "secured",
@@ -534,11 +534,9 @@ def save_related_links(created: list[tuple[int, Clipping]], updated: list[tuple[
             )
             link = existing.get((article_id, data.url))
             if link is None:
-                new.append({"article_id": article_id, "url": data.url, "source_data": bulk.JSONText(data.raw_json),
-                            **values})
+                new.append({"article_id": article_id, "url": data.url, **values})
                 new_images.append(data.images)
                 continue
-            values["source_data"] = data.raw
             if any(getattr(link, k) != v for k, v in values.items()):
                 for key, value in values.items():
                     setattr(link, key, value)
