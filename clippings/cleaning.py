@@ -18,8 +18,12 @@ _TRACKING_PARAMETER = re.compile(
     r"^(utm_[a-z]+|fbclid|gclid|dclid|msclkid|mc_cid|mc_eid|igshid|_ga|_hsenc|_hsmi|ref_src|cmpid)$",
     re.IGNORECASE,
 )
-# An http(s) URL with a lower-case host, no port, user, query, fragment or space: most feed URLs.
-_SIMPLE_URL = re.compile(r"(?P<scheme>https?)://(?P<host>[a-z0-9-]+(?:\.[a-z0-9-]+)+)(?P<path>/[^?#\s]*)?")
+# An http(s) URL with a lower-case host, no port, user, fragment or space, and a query (if any) of
+# key=value pairs made of characters that need no escaping: most feed URLs (AMP and image URLs have
+# such queries), whose canonical form takes no parsing.
+_PLAIN = r"[A-Za-z0-9_.~-]"
+_SIMPLE_URL = re.compile(rf"(?P<scheme>https?)://(?P<host>[a-z0-9-]+(?:\.[a-z0-9-]+)+)(?P<path>/[^?#\s]*)?"
+                         rf"(?:\?(?P<query>{_PLAIN}+={_PLAIN}*(?:&{_PLAIN}+={_PLAIN}*)*))?")
 # Keep curly quotes and leave HTML entities to us: ftfy only repairs the encoding.
 _FTFY = ftfy.TextFixerConfig(uncurl_quotes=False, unescape_html=False, fix_line_breaks=True)
 
@@ -80,9 +84,13 @@ def canonical_url(url: str) -> str:
     Scheme and host are lower-cased, default ports, fragments, tracking parameters (utm_*, fbclid…)
     and a trailing slash are dropped. Only http(s) URLs with a host are accepted.
     """
-    if simple := _SIMPLE_URL.fullmatch(url):
-        # Already canonical but for a trailing slash: what the general path below would return.
-        return f"{simple['scheme']}://{simple['host']}{(simple['path'] or '').rstrip('/') or '/'}"
+    simple = _SIMPLE_URL.fullmatch(url)
+    if simple and not (simple["query"] and any(_TRACKING_PARAMETER.match(pair.partition("=")[0])
+                                               for pair in simple["query"].split("&"))):
+        # Already canonical but for a trailing slash: what the general path below would return
+        # (its parse_qsl and urlencode give such a query back unchanged).
+        query = f"?{simple['query']}" if simple["query"] else ""
+        return f"{simple['scheme']}://{simple['host']}{(simple['path'] or '').rstrip('/') or '/'}{query}"
     try:
         parts = urlsplit(url.strip())
         port = parts.port

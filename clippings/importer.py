@@ -8,8 +8,10 @@ is written. New rows go in through `bulk.py` (multi-row INSERTs, or COPY on Post
 through the ORM.
 """
 
+import functools
 import gc
 import itertools
+import operator
 from collections import Counter, defaultdict, deque
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -17,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.db import transaction
-from django.db.models import OuterRef, Subquery
+from django.db.models import OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.text import slugify
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
@@ -49,7 +51,7 @@ _ARTICLE_ATTNAMES = {
                  "original_url", "amp_url", "cdn_amp_url", "provider", "source_published")
 }
 _RELATED_LINK_FIELDS = ["position", "web_url", "title", "excerpt", "published_at", "kind", "quality", "amp_url",
-                        "cdn_amp_url", "source_data", "provider_id", "target_id"]
+                        "cdn_amp_url", "provider_id", "target_id"]
 _ARTICLE_COLUMNS = Article._meta.concrete_fields
 _PROVENANCE = ["source_name", "source_hash", "last_imported_at", "source_data", "secured",
                "source_values", "upstream_changes", "updated_at"]
@@ -374,8 +376,7 @@ class Importer:
         keys = {key for source, doc in items for key in _release_keys(source, doc)}
         releases = {release.title_key: release  # locked, as articles are (_save_clippings)
                     for release in PressRelease.objects.filter(title_key__in=keys).order_by("pk").select_for_update()}
-        new: list[PressRelease] = []
-        slugs: set[str] = set()  # of the new ones, written together at the end
+        new: list[tuple[PressRelease, str]] = []  # with the text of its slug, chosen at the end
         updated: dict[int, PressRelease] = {}
         for source, doc in items:
             release, key = self._release_for(source, doc, releases)
@@ -385,8 +386,7 @@ class Importer:
             is_new = release is None
             if is_new:
                 slug_text = doc.title if key == doc.title_key else f"{doc.title} {Path(source.name).stem}"
-                release = releases[key] = PressRelease(
-                    title_key=key, slug=unique_slug(PressRelease, slug_text, chosen=slugs), first_imported_at=now)
+                release = releases[key] = PressRelease(title_key=key, first_imported_at=now)
             before = {name: release.current_source_json(name) for name in doc.source_values()}
             for name, value in release.take_source_values(doc.source_values()).items():
                 release.set_source_json(name, value)
@@ -395,14 +395,16 @@ class Importer:
             release.source_name, release.source_hash, release.last_imported_at = source.name[:500], source.hash, now
             release.source_data, release.updated_at = doc.raw, now
             if is_new:
-                new.append(release)
+                new.append((release, slug_text))
             elif release.pk not in updated:
                 updated[release.pk] = release
             outcome.add(PRESS_RELEASE, CREATED if is_new else UPDATED if changed else UNCHANGED)
             outcome.written.release_keys.add(key)
             outcome.written.hashes[source.hash] = PRESS_RELEASE
+        for (release, _), slug in zip(new, unique_slugs(PressRelease, [text for _, text in new]), strict=True):
+            release.slug = slug
         # In bulk, so without a save() signal each: the import announces its changes once, at the end.
-        bulk_create_with_history(new, PressRelease, default_date=now)
+        bulk_create_with_history([release for release, _ in new], PressRelease, default_date=now)
         if updated:
             bulk_update_with_history(list(updated.values()), PressRelease, _PRESS_RELEASE_COLUMNS, default_date=now)
         return outcome
@@ -463,20 +465,29 @@ def _release_keys(source: SourceFile, doc: PressReleaseText) -> tuple[str, str, 
     return doc.title_key, f"{doc.title_key[: 499 - len(name)]}\n{name}", f"{doc.title_key[: 499 - len(path)]}\n{path}"
 
 
-def unique_slug(model, text: str, taken: set[str] | None = None, max_length: int = 200,
-                chosen: set[str] | None = None) -> str:
-    """A slug for `text` not in `taken` (by default: the slugs in the database, and those `chosen`
-    for records not written yet); added to `taken` and `chosen`."""
-    base = slugify(text)[: max_length - 8] or model._meta.model_name
-    if taken is None:
-        taken = set(model.objects.filter(slug__startswith=base).values_list("slug", flat=True)) | (chosen or set())
+def unique_slug(model, text: str, taken: set[str], max_length: int = 200) -> str:
+    """A slug for `text` not in `taken`; added to `taken`."""
+    base = _slug_base(model, text, max_length)
     slug, number = base, 2
     while slug in taken:
         slug, number = f"{base}-{number}", number + 1
     taken.add(slug)
-    if chosen is not None:
-        chosen.add(slug)
     return slug
+
+
+def unique_slugs(model, texts: list[str], max_length: int = 200) -> list[str]:
+    """A slug for each text, in order, none of them in the database nor chosen twice: the slugs
+    that could clash are asked for in one query (one a record cost a round trip each)."""
+    if not texts:
+        return []
+    bases = {_slug_base(model, text, max_length) for text in texts}
+    taken = set(model.objects.filter(
+        functools.reduce(operator.or_, (Q(slug__startswith=base) for base in bases))).values_list("slug", flat=True))
+    return [unique_slug(model, text, taken, max_length) for text in texts]
+
+
+def _slug_base(model, text: str, max_length: int) -> str:
+    return slugify(text)[: max_length - 8] or model._meta.model_name
 
 
 def ensure_providers(found: list[ProviderData], outcome: ImportReport) -> dict[str, Provider]:
@@ -587,11 +598,9 @@ def save_related_links(created: list[tuple[int, Clipping]], updated: list[tuple[
             )
             link = existing.get((article_id, data.url))
             if link is None:
-                new.append({"article_id": article_id, "url": data.url, "source_data": bulk.JSONText(data.raw_json),
-                            **values})
+                new.append({"article_id": article_id, "url": data.url, **values})
                 new_images.append(data.images)
                 continue
-            values["source_data"] = data.raw
             if any(getattr(link, k) != v for k, v in values.items()):
                 for key, value in values.items():
                     setattr(link, key, value)

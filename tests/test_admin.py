@@ -1,5 +1,7 @@
 """The editors' desk: every changelist loads in bounded queries, and roles are enforced on the server."""
 
+import html
+import json
 from datetime import timedelta
 
 import pytest
@@ -7,7 +9,7 @@ from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.urls import reverse
 from django.utils import timezone
 
-from clippings.models import Article, ImportRun, PressRelease, Status
+from clippings.models import Article, ImportRun, PressRelease, RelatedLink, Status
 
 from .factories import (
     ArticleFactory,
@@ -78,6 +80,14 @@ def test_article_change_page_shows_inlines_provenance_and_links(client, editor, 
     assert article.link_out in page
     assert "America/New_York" in page
 
+
+
+def test_related_link_page_shows_its_entry_of_the_article_source_document(client, superuser, seeds):
+    link = RelatedLink.objects.filter(article__source_data__has_key="related").first()
+    client.force_login(superuser)
+    page = client.get(url("relatedlink_change", link.pk)).content.decode()
+    assert html.escape(json.dumps(link.source_entry["title"], ensure_ascii=False)[1:-1]) in page
+    assert client.get(url("relatedlink_add")).status_code == 200  # no article yet: nothing to show
 
 # Roles -------------------------------------------------------------------------------------
 

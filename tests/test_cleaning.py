@@ -104,3 +104,20 @@ def test_clean_paragraphs_drops_empty_lines():
 def test_markup_pythons_html_parser_rejects_is_still_cleaned_not_a_crash(markup):
     # Regression: strip_tags raised AssertionError ("unknown status keyword") and the import crashed.
     assert "<" not in clean_line(markup)
+
+
+@pytest.mark.parametrize("url", [
+    "https://news.example/a/b/?_amp=true", "https://news.example?x=1", "http://news.example/a?x=&y=2/",
+    "https://img.example/f.jpg?ixlib=rb-1.1.0&q=45&auto=format&w=583", "https://news.example/a?utm_source=x&id=3",
+    "https://news.example/a?id=3&fbclid=abc", "https://news.example/a?x", "https://news.example/a?x=1&&y=2",
+    "https://news.example/a?q=a+b", "https://news.example/a?q=%2F", "https://news.example/a/?",
+])
+def test_canonical_url_shortcut_gives_what_the_general_path_gives(url):
+    from urllib.parse import urlencode, urlsplit, urlunsplit
+
+    from clippings.cleaning import _TRACKING_PARAMETER, parse_qsl
+
+    parts = urlsplit(url)
+    query = urlencode([(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
+                       if not _TRACKING_PARAMETER.match(k)])
+    assert canonical_url(url) == urlunsplit((parts.scheme, parts.netloc, parts.path.rstrip("/") or "/", query, ""))

@@ -15,6 +15,7 @@ from clippings.documents import (
     PressReleaseText,
     content_hash,
     read_document,
+    related_entry,
 )
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
@@ -434,3 +435,15 @@ def test_an_error_crosses_processes_with_its_line():
     error = pickle.loads(pickle.dumps(parse_error(clipping(quality="high"))))
     assert type(error) is DocumentError
     assert (error.message, error.line) == ("quality: expected a whole number, got 'high'", 4)
+
+
+def test_a_related_link_finds_its_entry_in_the_kept_source_document():
+    first = {"webUrl": "https://news.example/a/?utm_source=feed", "title": "A", "sentiment": 0.4}
+    second = {"originalUrl": "https://NEWS.example/b", "title": "B"}
+    document = {"related": ["not a story", {"title": "no URL"}, first, second, {**first, "title": "A again"}]}
+    assert related_entry(document, "https://news.example/a") is first  # the first of duplicates, as imported
+    assert related_entry(document, "https://news.example/b") is second
+    assert related_entry(document, "https://news.example/c") is None
+    assert related_entry({"related": second}, "https://news.example/b") is second  # a lone entry
+    assert related_entry({}, "https://news.example/b") is None
+    assert related_entry({"related": 3}, "https://news.example/b") is None

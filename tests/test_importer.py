@@ -175,7 +175,9 @@ def test_seed_000(imported):
         "does-facial-recognition-and-other-tech-make-schools-safer?_amp=true")
     assert governing.target is None
     assert not governing.images.exists()
-    assert key_paths(governing.source_data) == key_paths(source["related"][0])
+    # Kept once, in the article's source document, verbatim; the link finds its entry there.
+    assert [link.source_entry for link in (governing, edweek, wamc)] == article.source_data["related"]
+    assert key_paths(governing.source_entry) == key_paths(source["related"][0])
 
     assert edweek.url == edweek.web_url == EDWEEK
     assert edweek.target == Article.objects.get(url=EDWEEK)
@@ -298,7 +300,7 @@ def test_seed_004(imported):
     assert conversation.excerpt == (
         "Several schools in Scotland have paused the rollout of facial recognition technology in school canteens "
         "following inquiries from the UK Information Commissioner’s Office.")
-    assert "Commissionerâ€™s" in conversation.source_data["excerpt"]
+    assert "Commissionerâ€™s" in conversation.source_entry["excerpt"]  # as the source gave it
     assert conversation.amp_url == (
         "https://theconversation.com/amp/facial-recognition-in-schools-here-are-the-risks-to-children-170341")
     assert conversation.cdn_amp_url.startswith("https://theconversation-com.cdn.ampproject.org/c/s/")
@@ -998,7 +1000,7 @@ def database_contents() -> dict:
             (a.url, a.title, a.slug, a.excerpt, a.provider.domain, sorted(t.name for t in a.topics.all()),
              a.source_name, a.source_hash, a.source_data, a.secured, a.source_values["published_at"],
              [(i.url, i.width, i.height) for i in a.images.all()],
-             [(r.position, r.url, r.title, r.source_data, r.provider.domain if r.provider else None,
+             [(r.position, r.url, r.title, r.source_entry, r.provider.domain if r.provider else None,
                r.target.url if r.target else None, [i.url for i in r.images.all()])
               for r in a.related_links.all()])
             for a in articles.prefetch_related("topics", "images", "related_links__images")

@@ -1,5 +1,7 @@
 """Providers, related links and import runs: the desk's reference lists."""
 
+import json
+
 from django.contrib import admin
 from django.db.models import Count
 
@@ -30,7 +32,13 @@ class RelatedLinkAdmin(DeskAdmin):
     date_hierarchy = "published_at"
     autocomplete_fields = ("provider",)
     raw_id_fields = ("article", "target")
-    readonly_fields = ("source_data",)
+    readonly_fields = ("source_entry",)
+
+    @admin.display(description="source data")
+    def source_entry(self, obj):
+        """The entry of the article's source document it was imported from (kept there, not here)."""
+        entry = obj.source_entry if obj.pk else None
+        return "-" if entry is None else json.dumps(entry, ensure_ascii=False)
 
 
 @admin.register(ImportRun)

@@ -6,6 +6,7 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.text import slugify
 
+from ..documents import related_entry
 from .editorial import Editorial, EditorialQuerySet, Imported
 from .history import VersionedRecords, VersionManager
 from .providers import Provider
@@ -160,7 +161,8 @@ class RelatedLink(models.Model):
     quality = models.IntegerField(null=True, blank=True)
     amp_url = models.URLField("AMP URL", max_length=2000, blank=True)
     cdn_amp_url = models.URLField("CDN AMP URL", max_length=2000, blank=True)
-    source_data = models.JSONField(default=dict, blank=True, editable=False)
+    # No source_data of its own: the entry it was imported from is kept, verbatim, in its article's
+    # (`source_entry`; migration 0008).
 
     class Meta:
         ordering = ["article", "position"]
@@ -175,3 +177,9 @@ class RelatedLink(models.Model):
     @property
     def link_out(self) -> str:
         return self.web_url or self.url
+
+    @property
+    def source_entry(self) -> dict | None:
+        """The entry of the article's source document this link was imported from, as the source
+        gave it (None for a link added by hand)."""
+        return related_entry(self.article.source_data, self.url)

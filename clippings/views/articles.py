@@ -32,7 +32,7 @@ class ArticleDetailView(DetailView):
     def get_queryset(self):
         return Article.objects.for_readers().for_listing().prefetch_related(
             Prefetch("related_links", queryset=RelatedLink.objects.select_related("target", "provider").defer(
-                "source_data", *(f"target__{name}" for name in Article.PRIVATE_FIELDS)
+                *(f"target__{name}" for name in Article.PRIVATE_FIELDS)
             )),
             Prefetch("press_releases", queryset=PressRelease.objects.for_readers(), to_attr="public_press_releases"),
             "images",
