@@ -12,6 +12,7 @@ version, so never stale), so that a cached page costs no round trip to the share
 """
 
 import hashlib
+import threading
 import time
 from datetime import UTC, datetime
 from functools import wraps
@@ -50,8 +51,12 @@ def _next_withdrawal() -> float | None:
     return min(times) if times else None
 
 
-def new_version() -> dict:
-    state = {"version": time.time_ns(), "modified": time.time(), "expires": _next_withdrawal()}
+def new_version(*, expires_as_before: bool = False) -> dict:
+    """Start another content version; `expires_as_before` keeps the last one's end rather than
+    asking the database (two queries) for the next withdrawal."""
+    before = _seen["state"] if expires_as_before else None
+    expires = before["expires"] if before is not None else _next_withdrawal()
+    state = {"version": time.time_ns(), "modified": time.time(), "expires": expires}
     cache.set(STATE_KEY, state, None)
     _seen.update(state=state, checked=time.monotonic())
     return state
@@ -92,24 +97,46 @@ def cached_data(name: str, compute):
     return values[name]
 
 
+_commits = threading.local()  # per thread, as database connections are: when a commit last started a version
+
+
+def _new_version_at_commit(announced: int):
+    def start_if_not_yet():
+        # The first callback of a commit starts the version; the others, announced before it, have
+        # nothing to add (a connection's transactions follow one another, so it was this commit).
+        if getattr(_commits, "last", 0) > announced:
+            return
+        _commits.last = time.perf_counter_ns()
+        new_version()
+
+    return start_if_not_yet
+
+
 @receiver(content_changed)
 def start_new_version(sender, **kwargs):
-    new_version()
-    if transaction.get_connection().in_atomic_block:
-        # Until the write commits, other processes still read the old content, and a page they
-        # render now would be kept under the new version as if current. Another version at
-        # commit drops such pages.
-        transaction.on_commit(new_version)
+    if not transaction.get_connection().in_atomic_block:
+        new_version()
+        return
+    # Until the write commits, other processes still read the old content, and a page they render
+    # now would be kept under the new version as if current: another version at commit drops such
+    # pages. A transaction may announce many rows (deleting an article announces each of its
+    # related links and images): each starts a version without asking the database when the next
+    # withdrawal is, and only the first callback at commit asks.
+    new_version(expires_as_before=True)
+    transaction.on_commit(_new_version_at_commit(time.perf_counter_ns()))
 
 
-@receiver(post_save)
-@receiver(post_delete)
-@receiver(m2m_changed)
 def announce_change(sender, **kwargs):
     """Model signals become content_changed, for writes through the ORM's save() and delete()."""
-    if sender in (Article, PressRelease, Topic, Provider, RelatedLink, Image, Article.topics.through,
-                  PressRelease.coverage.through):
-        content_changed.send(sender=sender)
+    content_changed.send(sender=sender)
+
+
+# Connected for these models only: a model with a delete listener loses Django's fast delete, and
+# sessions, login attempts and history rows have nothing to tell readers.
+for _model in (Article, PressRelease, Topic, Provider, RelatedLink, Image, Article.topics.through,
+               PressRelease.coverage.through):
+    for _signal in (post_save, post_delete, m2m_changed):
+        _signal.connect(announce_change, sender=_model)
 
 
 def _reader_is_anonymous(request) -> bool:

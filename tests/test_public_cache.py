@@ -11,7 +11,7 @@ from django.utils import timezone
 from clippings import cache as public_cache
 from clippings.models import Article, Status
 from clippings.signals import content_changed
-from tests.factories import PublishedArticleFactory, TopicFactory
+from tests.factories import PublishedArticleFactory, RelatedLinkFactory, TopicFactory
 
 LIST = "/coverage/"
 
@@ -54,6 +54,22 @@ def test_a_change_starts_another_content_version_when_it_commits(db, django_capt
         article.save()
         before_commit = public_cache.current_version()["version"]
     assert public_cache.current_version()["version"] != before_commit
+
+
+def test_a_change_of_many_rows_starts_one_version_not_one_a_row(db, django_assert_max_num_queries,
+                                                                 django_capture_on_commit_callbacks):
+    # Regression: each deleted row was announced, and each announcement started a version (two
+    # queries and a cache write) at once and again at commit: an article with 30 related links
+    # cost 60 queries more to delete, and 30 more versions at commit.
+    article = PublishedArticleFactory()
+    for number in range(30):
+        RelatedLinkFactory(article=article, url=f"https://news.example/related-{number}")
+    public_cache.current_version()
+    # 11 queries to delete (with its history), and 2 at commit: not 2 a row, nor 2 a callback.
+    with django_assert_max_num_queries(15), django_capture_on_commit_callbacks(execute=True):
+        article.delete()
+        during = public_cache.current_version()["version"]
+    assert public_cache.current_version()["version"] != during
 
 
 def test_unpublishing_through_a_queryset_update_shows_once_content_changed_is_sent(client, db):
