@@ -51,7 +51,7 @@ class _Loader(yaml.CSafeLoader if hasattr(yaml, "CSafeLoader") else yaml.SafeLoa
         try:
             return _build(self, node, set())
         except _NotPlain:
-            _check_expanded_size(node, {}, set())
+            _check_aliases(node)
             return self.construct_document(node)
 
     def resolve(self, kind, value, implicit):
@@ -87,28 +87,38 @@ class _NotPlain(Exception):
 
 # Aliases let a few hundred bytes stand for a billion values ("billion laughs"): PyYAML shares
 # them, but keeping the document as JSON writes every one out. No clipping comes near this.
-MAX_VALUES = 100_000
+MAX_ALIAS_VALUES = 100_000
 
 
-def _check_expanded_size(node, sizes: dict[int, int], open_nodes: set[int]) -> int:
-    """How many values the node stands for with its aliases written out; a DocumentError past
-    MAX_VALUES, or for an alias inside itself (JSON cannot hold a cycle). Each node counted once."""
-    if node.__class__ is yaml.ScalarNode:
-        return 1
-    key = id(node)
-    if key in sizes:
-        return sizes[key]
-    line = node.start_mark.line + 2  # +2: the opening --- is line 1, and the mark counts from 0
-    if key in open_nodes:
-        raise DocumentError("an alias refers to the entry it is in: the document would never end", line)
-    open_nodes.add(key)
-    children = node.value if node.__class__ is yaml.SequenceNode else [n for pair in node.value for n in pair]
-    size = 1 + sum(_check_expanded_size(child, sizes, open_nodes) for child in children)
-    open_nodes.discard(key)
-    if size > MAX_VALUES:
-        raise DocumentError(f"its aliases (*name) expand to more than {MAX_VALUES:,} values", line)
-    sizes[key] = size
-    return size
+def _check_aliases(root) -> None:
+    """A DocumentError when the document's aliases (*name) add more than MAX_ALIAS_VALUES values
+    to what it holds once written out, or when an alias is inside the entry it names (JSON cannot
+    hold a cycle). Each node is counted once, however often it is repeated."""
+    sizes: dict[int, tuple[int, object]] = {}  # node id: (values once written out, node)
+    open_nodes: set[int] = set()
+
+    def size_of(node) -> int:
+        key = id(node)
+        if key in sizes:
+            return sizes[key][0]
+        if key in open_nodes:
+            raise DocumentError("an alias refers to the entry it is in: the document would never end",
+                                node.start_mark.line + 2)  # +2: the opening --- is line 1, marks count from 0
+        open_nodes.add(key)
+        if node.__class__ is yaml.ScalarNode:
+            size = 1
+        else:
+            children = node.value if node.__class__ is yaml.SequenceNode else [n for pair in node.value for n in pair]
+            size = 1 + sum(size_of(child) for child in children)
+        open_nodes.discard(key)
+        sizes[key] = (size, node)
+        return size
+
+    if size_of(root) - len(sizes) > MAX_ALIAS_VALUES:
+        # Name the smallest entry past the limit: where the repetition gets out of hand.
+        _, node = min((entry for entry in sizes.values() if entry[0] > MAX_ALIAS_VALUES), key=lambda entry: entry[0])
+        raise DocumentError(f"its aliases (*name) repeat values more than {MAX_ALIAS_VALUES:,} times",
+                            node.start_mark.line + 2)
 
 
 def _build(loader, node, seen: set[int]):

@@ -26,6 +26,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from . import bulk
 from .documents import (
+    MAX_DOCUMENT_BYTES,
     Clipping,
     DocumentError,
     ImageData,
@@ -45,6 +46,7 @@ IMPORT_LOCK = "newsroom.import"
 # One batch parsed ahead of the one being written keeps a parsing process busy; more would only
 # hold more documents in memory.
 READ_AHEAD = 1
+LATER = "later"  # of a document whose record's own file is still to come in this run: see _claim
 _ARTICLE_ATTNAMES = {
     name: Article._meta.get_field(name).attname
     for name in ("title", "excerpt", "published_at", "category", "kind", "quality", "heat", "web_url",
@@ -90,9 +92,11 @@ class Written:
 
     def recreate(self) -> None:
         """Write again the providers and topics created before (in this transaction, rolled back too):
-        an import finds them, rather than counting them as created once more."""
-        Provider.objects.bulk_create([Provider(domain=p.domain, name=p.name, slug=p.slug) for p in self.providers])
-        Topic.objects.bulk_create([Topic(name=t.name, slug=t.slug) for t in self.topics])
+        an import finds them, rather than counting them as created once more. Those someone else
+        has created meanwhile (a real import, an editor) are there already: skipped."""
+        Provider.objects.bulk_create([Provider(domain=p.domain, name=p.name, slug=p.slug) for p in self.providers],
+                                     ignore_conflicts=True)
+        Topic.objects.bulk_create([Topic(name=t.name, slug=t.slug) for t in self.topics], ignore_conflicts=True)
 
 
 @dataclass
@@ -100,6 +104,7 @@ class ImportReport:
     counts: dict[str, Counter] = field(default_factory=lambda: defaultdict(Counter))
     failures: list[Failure] = field(default_factory=list)
     written: Written = field(default_factory=Written)
+    later: list = field(default_factory=list)  # (source, document) pairs to write after the others
 
     def add(self, kind: str, outcome: str, number: int = 1) -> None:
         if number:
@@ -127,10 +132,30 @@ class ReadBatch:
 
 @dataclass
 class SourceFile:
-    name: str
+    name: str  # as given: what messages name
     data: bytes = b""
     hash: str = ""
     error: DocumentError | None = None
+
+    @property
+    def stored_name(self) -> str:
+        """What a record keeps as its source file: the absolute path, so that it is the same file
+        however the next import names it (`fixtures` from the project, or an absolute path)."""
+        return source_name(self.name)
+
+
+def source_name(path: str | Path) -> str:
+    return str(Path(path).resolve())[-500:]
+
+
+def _hash_of(path: Path) -> str | None:
+    """The content hash of a file as `read_source` would find it; None where it would fail."""
+    try:
+        if path.stat().st_size > MAX_DOCUMENT_BYTES:
+            return None
+        return content_hash(path.read_bytes())
+    except OSError:
+        return None
 
 
 def iter_document_paths(paths: Iterable[str | Path]) -> Iterator[Path]:
@@ -149,7 +174,7 @@ def read_source(path: Path) -> SourceFile:
     name = str(path)
     try:
         size = path.stat().st_size
-        if size > 5 * 1024 * 1024:  # refuse before reading it all into memory
+        if size > MAX_DOCUMENT_BYTES:  # refuse before reading it all into memory
             return SourceFile(name, error=DocumentError(
                 f"the file is {size / 1048576:.1f} MB; documents over 5 MB are refused"))
         data = path.read_bytes()
@@ -169,16 +194,20 @@ class Importer:
         self.progress = progress or (lambda done: None)
         self.workers = default_workers() if workers is None else workers
         self.report = ImportReport()
-        # Every document read in this run, by hash, and every file of the run, by name: see _taken.
+        # Every file of this run, by content hash; those not written yet, by name: see _claim.
         self.run_hashes: set[str] = set()
-        self.run_names: set[str] = set()
+        self.names_to_come: set[str] = set()
+        self.later: list = []
         self.writes = 0  # transactions that wrote documents, so far
         self.dry_written = Written()  # what the batches of a dry run, rolled back, would have written
 
     def import_paths(self, paths: Iterable[str | Path]) -> ImportReport:
         started = timezone.now()
         documents = list(iter_document_paths(paths))
-        self.run_names = {str(path)[:500] for path in documents}
+        # Every file's hash before the first write (reading is quick beside parsing): which record
+        # a document may take must not depend on the batch its rival is read in.
+        self.run_hashes = {digest for digest in map(_hash_of, documents) if digest}
+        self.names_to_come = {source_name(path) for path in documents}
         with _fewer_collections(), Parser(self.workers) as parser:
             # Read and parse up to READ_AHEAD batches ahead of the one being written.
             ahead: deque[ReadBatch] = deque()
@@ -188,6 +217,11 @@ class Importer:
                     self.write_batch(ahead.popleft())
             while ahead:
                 self.write_batch(ahead.popleft())
+        # Documents that waited for their record's own file, now written (or gone elsewhere).
+        later, self.later = self.later, []
+        self.write_documents([item for item in later if isinstance(item[1], Clipping)],
+                             [item for item in later if isinstance(item[1], PressReleaseText)])
+        assert not self.later  # no file is to come any more, so none waits again
         if not self.dry_run:
             if any(counter[CREATED] or counter[UPDATED] for counter in self.report.counts.values()):
                 content_changed.send(sender=Importer)
@@ -207,7 +241,6 @@ class Importer:
         return ReadBatch(files, known, self.writes, list(to_parse), parser.submit(list(to_parse.values())))
 
     def write_batch(self, batch: "ReadBatch") -> None:
-        self.run_hashes.update(f.hash for f in batch.files if f.hash)
         parsed = dict(zip(batch.parsed_hashes, batch.parsed(), strict=True))
         known = batch.known
         if known and batch.writes_before != self.writes:
@@ -230,12 +263,17 @@ class Importer:
             # A second copy of these bytes in this batch is unchanged once the first is written.
             known[source.hash] = ARTICLE if isinstance(document, Clipping) else PRESS_RELEASE
             (clippings if isinstance(document, Clipping) else releases).append((source, document))
+        self.write_documents(clippings, releases)
+        self.names_to_come.difference_update(source.stored_name for source in batch.files)
+        self.progress(len(batch.files))
+
+    def write_documents(self, clippings: list[tuple[SourceFile, Clipping]],
+                        releases: list[tuple[SourceFile, PressReleaseText]]) -> None:
         for group in _rounds(clippings):
             self._write(group, self._save_clippings)
         if releases:
             # One transaction for the batch's press releases (should one fail, _write saves them one by one).
             self._write(releases, self._save_press_releases)
-        self.progress(len(batch.files))
 
     def _known_hashes(self, hashes: list[str]) -> dict[str, str]:
         """Documents imported before, byte for byte: unchanged, so not even parsed again."""
@@ -274,21 +312,27 @@ class Importer:
     def _merge(self, outcome: ImportReport) -> None:
         for kind, counter in outcome.counts.items():
             self.report.counts[kind].update(counter)
+        self.later += outcome.later
         if self.dry_run:
             self.dry_written.update(outcome.written)
 
-    def _taken(self, record: Article | PressRelease, source: SourceFile) -> bool:
-        """Whether a record found for this document belongs to another document of this run: one
-        already read (its hash), or one still to come (its file). Of two documents of one run that
-        claim one record, the record's own document wins, else the first read; were the last to
-        win, each import would flip the record between them. Where the other file is read, in
-        this batch or a later one, makes no difference."""
-        if record.source_hash == source.hash or record.source_name == source.name[:500]:
-            return False
+    def _claim(self, record: Article | PressRelease, source: SourceFile) -> bool | str:
+        """Whether this document may update a record found for it (its URL, its title): True; False
+        when the record belongs to another document of this run; LATER when the record's own file
+        is in this run, changed, and not written yet: that file decides first (it may still claim
+        the record, or have moved on to another story), and this document waits for it.
+
+        A record belongs to the file it came from, and otherwise to the first document of a run
+        to claim it; were the last to win, each import would flip the record between them. Who
+        wins never depends on the batch a document is read in."""
+        if record.source_hash == source.hash or record.source_name == source.stored_name:
+            return True
         if self.dry_run and (getattr(record, "url", None) in self.dry_written.urls
                              or getattr(record, "title_key", None) in self.dry_written.release_keys):
-            return True  # written by an earlier batch, which a dry run rolled back
-        return record.source_hash in self.run_hashes or record.source_name in self.run_names
+            return False  # written by an earlier batch, which a dry run rolled back
+        if record.source_hash in self.run_hashes:  # its bytes are a file of this run: that file's
+            return False
+        return LATER if record.source_name in self.names_to_come else True
 
     # Clippings ------------------------------------------------------------------------------
 
@@ -311,8 +355,12 @@ class Importer:
             if article is None and doc.url in self.dry_written.urls:  # created by an earlier batch of a dry run
                 outcome.add(ARTICLE, UNCHANGED)
                 continue
+            claim = True if article is None else self._claim(article, source)
+            if claim is LATER:
+                outcome.later.append((source, doc))
+                continue
             # Unchanged; or the story of another document of this run with the same URL.
-            if article is not None and (article.source_hash == source.hash or self._taken(article, source)):
+            if article is not None and (article.source_hash == source.hash or not claim):
                 outcome.add(ARTICLE, UNCHANGED)
                 continue
             if article is None:
@@ -327,7 +375,7 @@ class Importer:
                 article.pk is None or sorted(t.name for t in article.topics.all()) != sorted(doc.topics))
             # Keys we do not model, and the secured blob, are source data too: a change to them is an update.
             changed = changed or article.secured != doc.secured
-            article.source_name, article.source_hash = source.name[:500], source.hash
+            article.source_name, article.source_hash = source.stored_name, source.hash
             article.last_imported_at = article.updated_at = now
             article.secured = doc.secured
             outcome.written.urls.add(doc.url)
@@ -380,6 +428,9 @@ class Importer:
         updated: dict[int, PressRelease] = {}
         for source, doc in items:
             release, key = self._release_for(source, doc, releases)
+            if release is LATER:
+                outcome.later.append((source, doc))
+                continue
             if release is not None and release.source_hash == source.hash:
                 outcome.add(PRESS_RELEASE, UNCHANGED)
                 continue
@@ -392,7 +443,7 @@ class Importer:
                 release.set_source_json(name, value)
             changed = before != {name: release.current_source_json(name) for name in doc.source_values()}
             release.quotes = doc.quotes
-            release.source_name, release.source_hash, release.last_imported_at = source.name[:500], source.hash, now
+            release.source_name, release.source_hash, release.last_imported_at = source.stored_name, source.hash, now
             release.source_data, release.updated_at = doc.raw, now
             if is_new:
                 new.append((release, slug_text))
@@ -410,20 +461,23 @@ class Importer:
         return outcome
 
     def _release_for(self, source: SourceFile, doc: PressReleaseText,
-                     releases: dict[str, PressRelease]) -> tuple[PressRelease | None, str]:
-        """The press release a document updates (None for a new one), and its key (`title_key`).
+                     releases: dict[str, PressRelease]) -> tuple[PressRelease | str | None, str]:
+        """The press release a document updates (None for a new one; LATER: see `_claim`), and its
+        key (`title_key`).
 
         A release is found by its title. But two different documents with one title in one run are
         two releases: the first keeps the title's record, the others have their own, keyed (and
         slugged) by title and file name, and are found by it again on the next import. Were the last
         to win, each import would overwrite the release with one and then the other."""
         by_title, by_name, by_path = _release_keys(source, doc)
-        if (own := releases.get(by_name)) is not None and not self._taken(own, source):
-            return own, by_name
+        if (own := releases.get(by_name)) is not None and (claim := self._claim(own, source)):
+            return (own if claim is True else LATER), by_name
         for key in (by_title, by_name, by_path):
             release = releases.get(key)
-            if release is None or not self._taken(release, source):
-                return release, key
+            if release is None:
+                return None, key
+            if claim := self._claim(release, source):
+                return (release if claim is True else LATER), key
         raise DocumentError(f"another document of this import has the title {doc.title!r} and the same path")
 
 
@@ -460,7 +514,7 @@ def _rounds(items: list[tuple[SourceFile, Clipping]]) -> Iterator[list[tuple[Sou
 def _release_keys(source: SourceFile, doc: PressReleaseText) -> tuple[str, str, str]:
     """The keys a press release may be found by: its title, then its title and file name, then its
     title and path (`title_key` holds 500 characters; a title holds no line break)."""
-    path = source.name[-200:]
+    path = source.stored_name[-200:]
     name = Path(path).name
     return doc.title_key, f"{doc.title_key[: 499 - len(name)]}\n{name}", f"{doc.title_key[: 499 - len(path)]}\n{path}"
 
@@ -480,9 +534,11 @@ def unique_slugs(model, texts: list[str], max_length: int = 200) -> list[str]:
     that could clash are asked for in one query (one a record cost a round trip each)."""
     if not texts:
         return []
-    bases = {_slug_base(model, text, max_length) for text in texts}
-    taken = set(model.objects.filter(
-        functools.reduce(operator.or_, (Q(slug__startswith=base) for base in bases))).values_list("slug", flat=True))
+    bases = sorted({_slug_base(model, text, max_length) for text in texts})
+    taken: set[str] = set()
+    for chunk in _batched(bases, 500):  # SQLite refuses an expression of 1,000 terms
+        taken.update(model.objects.filter(functools.reduce(operator.or_, (Q(slug__startswith=base) for base in chunk)))
+                     .values_list("slug", flat=True))
     return [unique_slug(model, text, taken, max_length) for text in texts]
 
 

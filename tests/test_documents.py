@@ -428,7 +428,16 @@ def test_aliases_that_expand_to_a_billion_values_are_refused_without_expanding_t
     ]
     data = ("---\ntitle: x\nwebUrl: https://news.example/a\n" + "\n".join(levels) + "\n---\n").encode()
     error = parse_error(data)
-    assert (error.message, error.line) == ("its aliases (*name) expand to more than 100,000 values", 8)  # a4: 111,111
+    assert (error.message, error.line) == ("its aliases (*name) repeat values more than 100,000 times", 8)  # a4
+
+
+def test_a_long_document_with_an_alias_is_not_taken_for_a_bomb():
+    # Regression: the check counted every value, so 150,000 numbers and one merge key were refused.
+    numbers = ", ".join(map(str, range(150_000)))
+    data = (f"---\ntitle: x\nwebUrl: https://news.example/a\nbase: &b {{x: 1}}\nderived:\n  <<: *b\n"
+            f"numbers: [{numbers}]\n---\n").encode()
+    clipping = read_document(data)
+    assert clipping.raw["derived"] == {"x": 1} and len(clipping.raw["numbers"]) == 150_000
 
 
 def test_an_error_crosses_processes_with_its_line():

@@ -18,7 +18,16 @@ from django.utils import timezone
 
 from bench.generate import write as generate_documents
 from clippings.documents import content_hash
-from clippings.importer import ARTICLE, CREATED, FAILED, PRESS_RELEASE, UNCHANGED, UPDATED, Importer
+from clippings.importer import (
+    ARTICLE,
+    CREATED,
+    FAILED,
+    PRESS_RELEASE,
+    UNCHANGED,
+    UPDATED,
+    Importer,
+    unique_slugs,
+)
 from clippings.models import Article, Image, ImportRun, PressRelease, Provider, RelatedLink, Status, Topic
 
 from .factories import ArticleFactory, ProviderFactory, TopicFactory
@@ -983,6 +992,63 @@ def test_another_copy_of_an_imported_story_does_not_replace_it(db, tmp_path, bat
     assert (article.title.endswith("Permanent"), article.source_name) == (True, str(original))
 
 
+@pytest.mark.parametrize("batch_size", [1, 10])
+def test_an_imported_story_moved_to_another_file_stays_with_it(db, tmp_path, batch_size):
+    (tmp_path / "old").mkdir()
+    import_paths(copy_seed("000", tmp_path / "old", name="b.txt"))
+    (tmp_path / "old").rename(tmp_path / "new")  # the same bytes under another name
+    moved = tmp_path / "new" / "z.txt"
+    (tmp_path / "new" / "b.txt").rename(moved)
+    copy_seed("000", tmp_path / "new", {'Permanent"': 'Permanent (another copy)"'}, name="a.txt")  # read first
+    assert counts(import_paths(tmp_path / "new", batch_size=batch_size)) == {ARTICLE: {UNCHANGED: 2}}
+    assert Article.objects.get().title.endswith("Permanent")
+
+
+@pytest.mark.parametrize("batch_size", [1, 10])
+def test_a_changed_release_keeps_its_record_from_a_rival_read_before_it(db, tmp_path, batch_size):
+    (tmp_path / "old").mkdir()
+    own = write_release(tmp_path / "old", "b.txt", "The statement imported before.")
+    import_paths(own)
+    published = PressRelease.objects.get()
+    published.publish()
+    write_release(tmp_path, "a.txt", "A new statement, same title.")  # read first
+    write_release(tmp_path / "old", "b.txt", "The statement, corrected.")
+    assert counts(import_paths(tmp_path, batch_size=batch_size)) == {PRESS_RELEASE: {UPDATED: 1, CREATED: 1}}
+    assert list(PressRelease.objects.order_by("id").values_list("pk", "status", "body")) == [
+        (published.pk, Status.PUBLISHED, "The statement, corrected."),
+        (published.pk + 1, Status.DRAFT, "A new statement, same title."),
+    ]
+
+
+def test_a_file_that_moved_on_to_another_story_leaves_its_old_one_to_a_new_copy(db, tmp_path):
+    # Regression: the old story stayed with the file's name, and its new copy was never written.
+    one = write_clipping(tmp_path, "a.yml", title='"First version"', webUrl="https://news.example/one")
+    import_paths(one)
+    write_clipping(tmp_path, "a.yml", title='"Another story"', webUrl="https://news.example/two")
+    write_clipping(tmp_path, "b.yml", title='"Corrected version"', webUrl="https://news.example/one")
+    assert counts(import_paths(tmp_path, batch_size=1)) == {ARTICLE: {CREATED: 1, UPDATED: 1}}
+    assert dict(Article.objects.values_list("url", "title")) == {
+        "https://news.example/one": "Corrected version", "https://news.example/two": "Another story"}
+    assert counts(import_paths(tmp_path, batch_size=1)) == {ARTICLE: {UNCHANGED: 2}}
+
+
+def test_a_record_knows_its_file_however_the_path_is_written(db, tmp_path, monkeypatch):
+    # Regression: imported as "old/b.txt" from one directory, then as an absolute path, the release
+    # was not recognised as b.txt's, and a rival read first took over the published record.
+    (tmp_path / "old").mkdir()
+    write_release(tmp_path / "old", "b.txt", "The statement imported before.")
+    monkeypatch.chdir(tmp_path)
+    import_paths("old/b.txt")
+    published = PressRelease.objects.get()
+    assert published.source_name == str(tmp_path / "old" / "b.txt")
+    published.publish()
+    write_release(tmp_path, "a.txt", "A new statement, same title.")
+    write_release(tmp_path / "old", "b.txt", "The statement, corrected.")
+    import_paths(tmp_path / "a.txt", tmp_path / "old" / "b.txt", batch_size=1)
+    published.refresh_from_db()
+    assert (published.status, published.body) == (Status.PUBLISHED, "The statement, corrected.")
+
+
 def test_a_changed_press_release_is_still_found_by_its_title_from_another_path(imported, tmp_path):
     changed = copy_seed("002", tmp_path, {"almost $4 million": "almost $6 million"}, name="renamed.txt")
     assert counts(import_paths(changed)) == {PRESS_RELEASE: {UPDATED: 1}}
@@ -1055,6 +1121,33 @@ def test_new_press_releases_whose_titles_make_one_slug_in_one_batch(db, tmp_path
                                      "© 2024 New York Civil Liberties Union\n")
     assert counts(import_paths(tmp_path)) == {PRESS_RELEASE: {CREATED: 2}}
     assert list(PressRelease.objects.order_by("id").values_list("slug", flat=True)) == ["statement", "statement-2"]
+
+
+def test_slugs_for_a_thousand_new_press_releases_at_once(db):
+    # Regression: one query for all of them made an expression SQLite refuses past 999 terms.
+    PressRelease.objects.create(title="Statement 7", slug="statement-7", title_key="statement 7", body="x")
+    slugs = unique_slugs(PressRelease, [f"Statement {n}" for n in range(1200)])
+    assert len(set(slugs)) == 1200
+    assert slugs[7] == "statement-7-2"
+
+
+def test_a_dry_run_goes_on_when_someone_creates_what_it_would_have_created(db, tmp_path):
+    # Regression: each batch wrote again what earlier ones would have created, and failed when a
+    # real import or an editor had created it meanwhile.
+    for number in ("000", "001", "003"):
+        copy_seed(number, tmp_path)
+
+    batches = []
+
+    def someone_creates(done):  # after the first batch
+        batches.append(done)
+        if len(batches) == 1:
+            ProviderFactory(domain="edweek.org", name="Education Week", slug="edweek-org")
+            TopicFactory(name="ai", slug="ai")
+
+    report = import_paths(tmp_path, dry_run=True, batch_size=1, progress=someone_creates)
+    assert report.ok, report.failures
+    assert counts(report)[ARTICLE] == {CREATED: 3}
 
 
 def test_an_import_goes_on_when_its_parsing_process_is_killed(db, tmp_path):

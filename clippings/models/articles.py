@@ -181,5 +181,6 @@ class RelatedLink(models.Model):
     @property
     def source_entry(self) -> dict | None:
         """The entry of the article's source document this link was imported from, as the source
-        gave it (None for a link added by hand)."""
+        gave it, found by its URL: None for a link added by hand, or one whose URL an editor
+        changed (its entry is still in the article's `source_data`, under `related`)."""
         return related_entry(self.article.source_data, self.url)

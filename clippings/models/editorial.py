@@ -82,7 +82,9 @@ class EditorialQuerySet(models.QuerySet):
         with transaction.atomic():
             # Lock the rows through a plain query: the caller's may be annotated (FOR UPDATE forbids GROUP BY).
             plain = self.model._default_manager.filter(pk__in=self.order_by().values("pk"))
-            records = list(plain.select_for_update().filter(status__in=sources))
+            # In id order, as every writer of many rows locks them (the importer too): two of them
+            # locking in other orders could each wait for the other, a deadlock.
+            records = list(plain.filter(status__in=sources).order_by("pk").select_for_update())
             keep_imported_state(records)
             for record in records:
                 record.move_to(to or target, now=now)
@@ -99,7 +101,7 @@ class EditorialQuerySet(models.QuerySet):
         """Feature (or stop featuring) those not already so; returns how many changed."""
         with transaction.atomic():
             records = list(self.model._default_manager.filter(pk__in=self.order_by().values("pk"))
-                           .select_for_update().exclude(featured=featured))
+                           .exclude(featured=featured).order_by("pk").select_for_update())  # id order: see move()
             keep_imported_state(records)
             for record in records:
                 record.featured = featured
