@@ -581,24 +581,79 @@ def test_an_editor_corrected_press_release_keeps_the_correction(imported, tmp_pa
     assert PressRelease.objects.count() == 1
 
 
+def _connect(**options) -> psycopg.Connection:
+    """Another connection to the test database, as another process (an editor's request) has."""
+    settings = connection.settings_dict
+    return psycopg.connect(host=settings["HOST"], port=settings["PORT"], user=settings["USER"],
+                           dbname=settings["NAME"], **options)
+
+
+def _wait_for_lock_waits(count: int) -> None:
+    """Until `count` sessions wait for a lock (a monitor of its own: within a transaction,
+    pg_stat_activity would show the same snapshot throughout)."""
+    with _connect(autocommit=True) as monitor:
+        for _ in range(400):
+            waiting = monitor.execute("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                                      "AND wait_event_type = 'Lock'").fetchone()[0]
+            if waiting >= count:
+                return
+            time.sleep(0.025)
+    raise AssertionError(f"{count} sessions never waited for a lock")
+
+
+def _in_a_thread(work, errors: list) -> threading.Thread:
+    def run():
+        try:
+            work()
+        except Exception as error:  # noqa: BLE001 - reported by the test
+            errors.append(error)
+        finally:
+            connection.close()  # this thread's own connection, which would outlive the test database
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    return thread
+
+
 def _while_an_editor_holds(sql: str, params: list, during) -> None:
     """Run `during` while another connection, an editor's save, has run `sql` and not yet committed;
     the editor commits once `during` waits for the rows the editor holds."""
-    settings = connection.settings_dict
-    with psycopg.connect(host=settings["HOST"], port=settings["PORT"], user=settings["USER"],
-                         dbname=settings["NAME"]) as editor:
+    errors = []
+    with _connect() as editor:
         editor.execute(sql, params)
-        worker = threading.Thread(target=during)
-        worker.start()
-        for _ in range(200):
-            waiting = editor.execute("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
-                                     "AND wait_event_type = 'Lock'").fetchone()[0]
-            if waiting or not worker.is_alive():
-                break
-            time.sleep(0.05)
+        worker = _in_a_thread(during, errors)
+        _wait_for_lock_waits(1)
         editor.commit()
         worker.join(timeout=60)
-        assert not worker.is_alive()
+    assert not worker.is_alive()
+    assert errors == []
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks: SQLite locks the whole database")
+def test_publishing_during_an_import_waits_for_it_instead_of_deadlocking(transactional_db, tmp_path):
+    # Regression: the importer locked rows in id order and the workflow actions newest first; each
+    # got a row the other wanted, and the publisher's action failed with "deadlock detected".
+    for day in (1, 2, 3):
+        write_clipping(tmp_path, f"{day}.yml", webUrl=f"https://news.example/{day}",
+                       publishedDateTime=f"2023-10-0{day}T11:00:00Z")
+    import_paths(tmp_path)
+    ids = list(Article.objects.order_by("pk").values_list("pk", flat=True))
+    for day in (1, 2, 3):
+        write_clipping(tmp_path, f"{day}.yml", webUrl=f"https://news.example/{day}", title=f'"Updated {day}"',
+                       publishedDateTime=f"2023-10-0{day}T11:00:00Z")
+    errors = []
+    with _connect() as editor:
+        editor.execute("SELECT id FROM clippings_article WHERE id = %s FOR UPDATE", [ids[1]])  # an editor's save
+        threads = [_in_a_thread(lambda: import_paths(tmp_path, workers=0), errors)]
+        _wait_for_lock_waits(1)  # the import waits for the editor's row; now a publisher acts
+        threads.append(_in_a_thread(lambda: Article.objects.filter(pk__in=ids).publish(), errors))
+        _wait_for_lock_waits(2)
+        editor.commit()
+        for thread in threads:
+            thread.join(timeout=60)
+    assert errors == []
+    assert sorted(Article.objects.values_list("title", "status")) == [
+        (f"Updated {day}", Status.PUBLISHED) for day in (1, 2, 3)]
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks: SQLite locks the whole database")
