@@ -601,6 +601,12 @@ def _wait_for_lock_waits(count: int) -> None:
     raise AssertionError(f"{count} sessions never waited for a lock")
 
 
+def _deadlocks() -> int:
+    with _connect(autocommit=True) as monitor:
+        query = "SELECT deadlocks FROM pg_stat_database WHERE datname = current_database()"
+        return monitor.execute(query).fetchone()[0]
+
+
 def _in_a_thread(work, errors: list) -> threading.Thread:
     def run():
         try:
@@ -642,6 +648,7 @@ def test_publishing_during_an_import_waits_for_it_instead_of_deadlocking(transac
         write_clipping(tmp_path, f"{day}.yml", webUrl=f"https://news.example/{day}", title=f'"Updated {day}"',
                        publishedDateTime=f"2023-10-0{day}T11:00:00Z")
     errors = []
+    deadlocks_before = _deadlocks()
     with _connect() as editor:
         editor.execute("SELECT id FROM clippings_article WHERE id = %s FOR UPDATE", [ids[1]])  # an editor's save
         threads = [_in_a_thread(lambda: import_paths(tmp_path, workers=0), errors)]
@@ -652,6 +659,9 @@ def test_publishing_during_an_import_waits_for_it_instead_of_deadlocking(transac
         for thread in threads:
             thread.join(timeout=60)
     assert errors == []
+    # Had the import been chosen as the victim, it would have saved its documents again one by one,
+    # unseen; PostgreSQL counts every deadlock it breaks (once the sessions have ended).
+    assert _deadlocks() == deadlocks_before
     assert sorted(Article.objects.values_list("title", "status")) == [
         (f"Updated {day}", Status.PUBLISHED) for day in (1, 2, 3)]
 
