@@ -12,6 +12,7 @@ import functools
 import gc
 import itertools
 import operator
+import os
 from collections import Counter, defaultdict, deque
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -139,13 +140,12 @@ class SourceFile:
 
     @property
     def stored_name(self) -> str:
-        """What a record keeps as its source file: the absolute path, so that it is the same file
-        however the next import names it (`fixtures` from the project, or an absolute path)."""
+        """What a record keeps as its source file (see iter_document_paths)."""
         return source_name(self.name)
 
 
 def source_name(path: str | Path) -> str:
-    return str(Path(path).resolve())[-500:]
+    return str(path)[-500:]
 
 
 def _hash_of(path: Path) -> str | None:
@@ -159,8 +159,10 @@ def _hash_of(path: Path) -> str | None:
 
 
 def iter_document_paths(paths: Iterable[str | Path]) -> Iterator[Path]:
-    """The files named, and every file below the directories named, in a stable order."""
-    for path in map(Path, paths):
+    """The files named, and every file below the directories named, in a stable order; as absolute
+    paths, so that a file is the same to a record (`source_name`) however an import names it
+    (`fixtures` from the project directory, or `/srv/newsroom/fixtures` from cron)."""
+    for path in (Path(os.path.abspath(path)) for path in paths):
         if path.is_dir():
             yield from sorted(
                 p for p in path.rglob("*")
@@ -196,6 +198,7 @@ class Importer:
         self.report = ImportReport()
         # Every file of this run, by content hash; those not written yet, by name: see _claim.
         self.run_hashes: set[str] = set()
+        self.unhashed: list[Path] = []
         self.names_to_come: set[str] = set()
         self.later: list = []
         self.writes = 0  # transactions that wrote documents, so far
@@ -204,9 +207,7 @@ class Importer:
     def import_paths(self, paths: Iterable[str | Path]) -> ImportReport:
         started = timezone.now()
         documents = list(iter_document_paths(paths))
-        # Every file's hash before the first write (reading is quick beside parsing): which record
-        # a document may take must not depend on the batch its rival is read in.
-        self.run_hashes = {digest for digest in map(_hash_of, documents) if digest}
+        self.unhashed = documents
         self.names_to_come = {source_name(path) for path in documents}
         with _fewer_collections(), Parser(self.workers) as parser:
             # Read and parse up to READ_AHEAD batches ahead of the one being written.
@@ -241,6 +242,12 @@ class Importer:
         return ReadBatch(files, known, self.writes, list(to_parse), parser.submit(list(to_parse.values())))
 
     def write_batch(self, batch: "ReadBatch") -> None:
+        if self.unhashed:
+            # Every file's hash before the first write: which record a document may take must not
+            # depend on the batch its rival is read in. Taken here rather than before reading: the
+            # parsing process works on the first batches meanwhile (0.3 s for 10,000 files).
+            self.run_hashes = {digest for digest in map(_hash_of, self.unhashed) if digest}
+            self.unhashed = []
         parsed = dict(zip(batch.parsed_hashes, batch.parsed(), strict=True))
         known = batch.known
         if known and batch.writes_before != self.writes:
