@@ -148,16 +148,6 @@ def source_name(path: str | Path) -> str:
     return str(path)[-500:]
 
 
-def _hash_of(path: Path) -> str | None:
-    """The content hash of a file as `read_source` would find it; None where it would fail."""
-    try:
-        if path.stat().st_size > MAX_DOCUMENT_BYTES:
-            return None
-        return content_hash(path.read_bytes())
-    except OSError:
-        return None
-
-
 def iter_document_paths(paths: Iterable[str | Path]) -> Iterator[Path]:
     """The files named, and every file below the directories named, in a stable order; as absolute
     paths, so that a file is the same to a record (`source_name`) however an import names it
@@ -246,7 +236,7 @@ class Importer:
             # Every file's hash before the first write: which record a document may take must not
             # depend on the batch its rival is read in. Taken here rather than before reading: the
             # parsing process works on the first batches meanwhile (0.3 s for 10,000 files).
-            self.run_hashes = {digest for digest in map(_hash_of, self.unhashed) if digest}
+            self.run_hashes = {source.hash for source in map(read_source, self.unhashed) if source.hash}
             self.unhashed = []
         parsed = dict(zip(batch.parsed_hashes, batch.parsed(), strict=True))
         known = batch.known
