@@ -53,6 +53,7 @@ QUERIES = [
     ("worst: all, minus a phrase in all", "search", {"q": 'NYCLU -"NYCLU clipping"'}),
     ("coverage list: word + topic filter", "coverage", {"q": "privacy", "topic": "housing"}),
     ("coverage list: word, oldest first", "coverage", {"q": "backlash", "sort": "oldest"}),
+    ("coverage list: all minus all, oldest", "coverage", {"q": 'NYCLU -"NYCLU clipping"', "sort": "oldest"}),
 ]
 
 

@@ -9,7 +9,7 @@ from django.utils import timezone
 from .cache import cached_data
 from .models import Article, Provider, Topic
 from .models.articles import QUALITY_RANK
-from .search import matching_articles, search_articles
+from .search import matching_articles, older_matches_left_out, search_articles
 
 
 def _published():
@@ -70,10 +70,20 @@ class ArticleFilter(django_filters.FilterSet):
             queryset = self.filters[name].filter(queryset, data[name])
         return queryset
 
+    searched = None  # (what the text search looked in, the text, whether it ranked), once it has run
+
     def search(self, queryset, name, value):
-        if self.form.cleaned_data.get("sort"):  # the reader's own order: every match, unranked
-            return matching_articles(queryset, value)
-        return search_articles(queryset, value)
+        ranked = not self.form.cleaned_data.get("sort")  # else the reader's own order: every match, unranked
+        self.searched = (queryset, value, ranked)
+        return search_articles(queryset, value) if ranked else matching_articles(queryset, value)
+
+    def older_matches_left_out(self, ranked: int) -> bool:
+        """Whether the text search may have left out older matches (clippings.search says when);
+        `ranked` is what the first result of a ranked search says was ranked."""
+        if self.searched is None:
+            return False
+        queryset, text, is_ranked = self.searched
+        return older_matches_left_out(queryset, text, ranked if is_ranked else None)
 
     def published_since(self, queryset, name, value):
         return queryset.filter(published_at__gte=timezone.make_aware(datetime.combine(value, time.min)))

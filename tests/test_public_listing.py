@@ -124,7 +124,8 @@ def many(db):
 
 @pytest.mark.parametrize("page", [
     "home", "coverage", "coverage-filtered", "coverage-page-2", "article", "press-releases", "press-release",
-    "topics", "topic", "provider", "search", "feed-rss", "feed-atom", "feed-json", "topic-feed", "release-feed",
+    "topics", "topic", "provider", "search", "search-excluding", "coverage-excluding",
+    "feed-rss", "feed-atom", "feed-json", "topic-feed", "release-feed",
     "sitemap", "sitemap-coverage", "sitemap-topics", "sitemap-providers",
 ])
 def test_public_pages_run_a_bounded_number_of_queries(client, many, page, django_assert_max_num_queries):
@@ -140,6 +141,8 @@ def test_public_pages_run_a_bounded_number_of_queries(client, many, page, django
         "topic": many["topic"].get_absolute_url(),
         "provider": many["provider"].get_absolute_url(),
         "search": reverse("clippings:search") + "?q=facial+story",
+        "search-excluding": reverse("clippings:search") + "?q=story+-facial",
+        "coverage-excluding": reverse("clippings:article_list") + "?q=story+-facial&sort=oldest",
         "feed-rss": reverse("clippings:coverage_feed_rss"),
         "feed-atom": reverse("clippings:coverage_feed_atom"),
         "feed-json": reverse("clippings:coverage_feed_json"),

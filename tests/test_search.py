@@ -21,6 +21,7 @@ from clippings.search import (
     Term,
     fts5_query,
     matching_articles,
+    older_matches_left_out,
     parse_query,
     search_articles,
     search_press_releases,
@@ -386,3 +387,63 @@ def test_an_exclusion_that_is_not_required_still_narrows(db):
     PublishedArticleFactory(title="Drones over the farm")
     assert parse_query('"police drones" -farm')
     assert titles(search_articles(Article.objects.all(), "drones -police")) == ["Drones over the farm"]
+
+
+# ---------------------------------------------------------------------------------------------
+# Exclusions rule out records among the newest matches of the rest of the query only
+
+
+@pytest.fixture
+def small_window(monkeypatch):
+    monkeypatch.setattr(search, "EXCLUSION_WINDOW", 3)
+
+
+def test_exclusions_apply_to_the_newest_matches_of_the_rest(drones, small_window):
+    """Story 0-3 are the newest; "Drones banned", the oldest, is outside a window of 3."""
+    articles = Article.objects.all()
+    assert titles(search_articles(articles, "drones -story")) == []
+    assert titles(matching_articles(articles, "drones -story")) == []
+    assert older_matches_left_out(articles, "drones -story", 0)
+    assert older_matches_left_out(articles, "drones -story")  # unranked: the sorted coverage list
+    # Within the window the answer is what it would be without one.
+    assert titles(search_articles(articles, "drones -banned -3")) == ["Story 0", "Story 1", "Story 2"]
+    assert titles(search_articles(articles, 'drones -"story 1"')) == ["Story 0", "Story 2"]
+
+
+def test_without_a_full_window_nothing_is_left_out(drones, small_window):
+    articles = Article.objects.exclude(title__in=["Story 0", "Story 1"])
+    assert titles(search_articles(articles, "drones -story")) == ["Drones banned"]
+    assert not older_matches_left_out(articles, "drones -story", 1)
+    # Without exclusions only ranking leaves anything out, and only the ranked count says so.
+    with CaptureQueriesContext(connection) as queries:
+        assert not older_matches_left_out(Article.objects.all(), "drones", 5)
+        assert not older_matches_left_out(Article.objects.all(), "drones")
+        assert not older_matches_left_out(Article.objects.all(), "drones -drones", 0)
+    assert len(queries) == 0
+
+
+def test_a_large_enough_window_finds_the_oldest(drones):
+    assert titles(search_articles(Article.objects.all(), "drones -story")) == ["Drones banned"]
+    assert not older_matches_left_out(Article.objects.all(), "drones -story", 1)
+
+
+def test_the_search_page_says_when_exclusions_left_older_matches_out(client, drones, small_window):
+    public_cache.clear()
+    html = client.get(reverse("clippings:search"), {"q": "drones -story"}).content.decode()
+    assert "Exclusions are applied to the newest 3 articles that match the rest of your search; " \
+           "none of them are left." in html
+    assert "No published coverage matches" not in html
+    html = client.get(reverse("clippings:search"), {"q": "drones -banned"}).content.decode()
+    assert "the rest of your search; 3 of them are left." in html
+    html = client.get(reverse("clippings:search"), {"q": "drones -0 -1"}).content.decode()
+    assert "the rest of your search; 1 of them is left." in html
+    assert "Story 2" in html and "Story 3" not in html
+
+
+def test_the_coverage_list_says_when_exclusions_left_older_matches_out(client, drones, small_window):
+    public_cache.clear()
+    for params in ({"q": "drones -story"}, {"q": "drones -story", "sort": "oldest"}):
+        html = client.get(reverse("clippings:article_list"), params).content.decode()
+        assert "Exclusions are applied to the newest 3 articles that match the rest of your search." in html
+    html = client.get(reverse("clippings:article_list"), {"q": "drones -story", "topic": "airspace"}).content.decode()
+    assert "Exclusions are applied" not in html  # two drone stories in the topic: the window is not full

@@ -23,7 +23,11 @@ class ArticleListView(CoverageListMixin, FilterView):
         # A text search ranks only the newest matches; each ranked article says how many were ranked.
         page = context["object_list"]
         ranked = getattr(page[0], "search_matches", 0) if page else 0
-        return {**context, "search_capped": ranked >= search.RANKED_MATCHES, "ranked_matches": search.RANKED_MATCHES}
+        return {
+            **context, "search_capped": ranked >= search.RANKED_MATCHES,
+            "older_left_out": context["filter"].older_matches_left_out(ranked),
+            "ranked_matches": search.RANKED_MATCHES, "exclusion_window": search.EXCLUSION_WINDOW,
+        }
 
 
 class ArticleDetailView(DetailView):

@@ -45,7 +45,12 @@ class SearchView(CoverageListMixin, ListView):
         context = super().get_context_data(query=query, press_releases=press_releases, **kwargs)
         # Every ranked article carries how many were ranked: the count costs no query of its own.
         page = context["object_list"]
-        return {**context, "matches": page[0].search_matches if page else 0, "ranked_matches": search.RANKED_MATCHES}
+        matches = page[0].search_matches if page else 0
+        older_left_out = bool(query) and search.older_matches_left_out(super().get_queryset(), query, matches)
+        return {
+            **context, "matches": matches, "older_left_out": older_left_out,
+            "ranked_matches": search.RANKED_MATCHES, "exclusion_window": search.EXCLUSION_WINDOW,
+        }
 
 
 def robots_txt(request):
