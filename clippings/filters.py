@@ -1,15 +1,17 @@
 """The coverage list's facets: what a reader can narrow the published coverage down to."""
 
 from datetime import datetime, time
+from typing import NamedTuple
 
 import django_filters
 from django import forms
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from .cache import cached_data
 from .models import Article, Provider, Topic
 from .models.articles import QUALITY_RANK
-from .search import matching_articles, older_matches_left_out, search_articles
+from .search import matching_articles, search_articles
 
 
 def _published():
@@ -33,6 +35,13 @@ def kind_choices():
         (kind, kind.capitalize())
         for kind in _published().exclude(kind="").order_by("kind").values_list("kind", flat=True).distinct()
     ])
+
+
+class Searched(NamedTuple):
+    """What the text search looked in (after the other filters), and for what."""
+
+    queryset: QuerySet
+    text: str
 
 
 SORTS = {
@@ -70,20 +79,13 @@ class ArticleFilter(django_filters.FilterSet):
             queryset = self.filters[name].filter(queryset, data[name])
         return queryset
 
-    searched = None  # (what the text search looked in, the text, whether it ranked), once it has run
+    searched: "Searched | None" = None  # once the text search has run
 
     def search(self, queryset, name, value):
-        ranked = not self.form.cleaned_data.get("sort")  # else the reader's own order: every match, unranked
-        self.searched = (queryset, value, ranked)
-        return search_articles(queryset, value) if ranked else matching_articles(queryset, value)
-
-    def older_matches_left_out(self, ranked: int) -> bool:
-        """Whether the text search may have left out older matches (clippings.search says when);
-        `ranked` is what the first result of a ranked search says was ranked."""
-        if self.searched is None:
-            return False
-        queryset, text, is_ranked = self.searched
-        return older_matches_left_out(queryset, text, ranked if is_ranked else None)
+        self.searched = Searched(queryset, value)
+        if self.form.cleaned_data.get("sort"):  # the reader's own order: every match, unranked
+            return matching_articles(queryset, value)
+        return search_articles(queryset, value)
 
     def published_since(self, queryset, name, value):
         return queryset.filter(published_at__gte=timezone.make_aware(datetime.combine(value, time.min)))

@@ -24,19 +24,23 @@ coverage list's filters, which narrow what the newest are chosen from. Each resu
 `search_matches`, how many were ranked, so a page shows the count without another query.
 `matching_articles` finds every match, unranked, for a list the reader sorts by date or quality.
 
-Exclusions are applied to the newest EXCLUSION_WINDOW (5,000) matches of the rest of the query.
-Ruling a record out means reading it, and an exclusion that rules out nearly everything the words
-find (`NYCLU -"NYCLU clipping"`, where both are in every article) read all 100,000 articles:
-222 ms on PostgreSQL (43 ms now). The window bounds that work. A ranked search finds what it
-would without the window unless the words match more than 5,000 articles and the exclusions leave
-fewer than 1,000 of the newest 5,000; a list in the reader's order holds the matches among the
-newest 5,000 only. Pages tell readers when older matches may be left out (`older_matches_left_out`).
+Exclusions are applied to the newest EXCLUSION_WINDOW (5,000) matches of the rest of the query,
+on both databases (press releases too). On PostgreSQL, ruling a record out means reading it, and
+an exclusion that rules out nearly everything the words find (`NYCLU -"NYCLU clipping"`, where
+both are in every article) read all 100,000 articles: 222 ms (29 ms with the window, which bounds
+that work there). SQLite's FTS5 works through its lists rather than the records (`a NOT b`), and
+the window does not save it work; it is there so that both databases give the same answers. A
+ranked search finds what it would without the window unless the words match more than 5,000
+articles and the exclusions leave fewer than 1,000 of the newest 5,000; a list in the reader's
+order holds the matches among the newest 5,000 only. Each result of a search with exclusions
+carries `search_window_full`, and pages tell readers when older matches may have been left out
+(`older_matches_left_out`).
 """
 
 import re
 from dataclasses import dataclass
 
-from django.db.models import BooleanField, Case, Count, F, IntegerField, QuerySet, Subquery, Value, When, Window
+from django.db.models import BooleanField, Case, Count, Exists, F, IntegerField, QuerySet, Subquery, Value, When, Window
 from django.db.models.expressions import Expression
 
 MAX_QUERY_LENGTH = 256
@@ -88,10 +92,15 @@ class Query:
     @property
     def contradictory(self) -> bool:
         """Whether an exclusion is part of what the query requires (`privacy -privacy`,
-        `"facial recognition" -facial`): nothing can match, and finding that out from the index
-        would read every match of the rest."""
+        `"facial recognition" -facial`, `drones -drone`): nothing can match, and finding that out
+        from the index would read every match of the rest. Words are compared without a plural
+        -s, which both databases' stemmers drop; other forms of a word (`privacy -privacies`) are
+        not recognised here, and the database finds that nothing matches."""
+        def stems(term: Term) -> tuple[str, ...]:
+            return tuple(_singular(word) for word in term.words)
+
         return any(
-            excluded.words == included.words[start:start + len(excluded.words)]
+            stems(excluded) == stems(included)[start:start + len(excluded.words)]
             for excluded in self.excluded for included in self.included
             for start in range(len(included.words) - len(excluded.words) + 1)
         )
@@ -102,6 +111,12 @@ class Query:
 
     def without_exclusions(self) -> "Query":
         return Query(self.included)
+
+
+def _singular(word: str) -> str:
+    """A word without a plural -s, where PostgreSQL's English stemmer and FTS5's Porter stemmer
+    both drop it: not after s, u or i (glass, campus, thesis), nor from a short word."""
+    return word[:-1] if len(word) > 3 and word.endswith("s") and word[-2] not in "sui" else word
 
 
 def parse_query(text: str) -> Query:
@@ -294,7 +309,10 @@ class InWindow(Expression):
     """True for the records whose pk `window`, a queryset of pks (and NULLs), holds. On PostgreSQL
     the window is an array, computed first: its planner cannot turn that into a join, which it
     would start from the other side when it expects the other conditions to leave few records (an
-    exclusion of a word in every article), reading every record to test them."""
+    exclusion of a word in every article), reading every record to test them.
+
+    For a record outside a window that holds a NULL it is NULL, not False (SQL's IN and ANY):
+    right for filter(), wrong under exclude() or ~, which would drop every record."""
 
     conditional = True
     output_field = BooleanField()
@@ -362,8 +380,9 @@ def _matching(queryset: QuerySet, query: Query, index: SearchIndex) -> QuerySet:
     if not query.excluded:
         return queryset.filter(Matches(index, query))
     # The exclusions rule out records among the newest matches of the rest only (module docstring).
-    # They are tested as the window is read, on the rows read anyway: the window holds the pk of
-    # each record that passes, NULL for the others.
+    # On PostgreSQL they are tested as the window is read, on the rows read anyway: the window
+    # holds the pk of each record that passes, NULL for the others. (SQLite builds the list of
+    # records that pass from its index once, and tests the window's records against it.)
     window = (
         _matching(queryset, query.without_exclusions(), index)
         .order_by(*_newest_first(index))
@@ -371,6 +390,26 @@ def _matching(queryset: QuerySet, query: Query, index: SearchIndex) -> QuerySet:
         .values("passes")[:EXCLUSION_WINDOW]
     )
     return queryset.filter(InWindow(window))
+
+
+def _window_full(queryset: QuerySet, query: Query, index: SearchIndex) -> Exists:
+    """Whether the words of the query match more records of `queryset` than an exclusion window
+    holds: whether its exclusions were applied to the newest matches only. Asked in no order,
+    which lets the database stop at the first record past the window."""
+    words = _matching(queryset, query.without_exclusions(), index).order_by()
+    return Exists(words[EXCLUSION_WINDOW:])
+
+
+def _with_window(results: QuerySet, queryset: QuerySet, query: Query, index: SearchIndex) -> QuerySet:
+    if not query.excluded:
+        return results
+    # Computed once a query, not for each row (it does not depend on the row), and for a ranked
+    # search only when fewer than RANKED_MATCHES were ranked: otherwise pages say "1,000 or more"
+    # anyway, and the databases do not compute what a CASE does not reach.
+    full = _window_full(queryset, query, index)
+    if "search_matches" in results.query.annotations:
+        full = Case(When(search_matches__gte=RANKED_MATCHES, then=Value(True)), default=full)
+    return results.annotate(search_window_full=full)
 
 
 def _search(queryset: QuerySet, query_text: str, index: SearchIndex) -> QuerySet:
@@ -385,25 +424,19 @@ def _search(queryset: QuerySet, query_text: str, index: SearchIndex) -> QuerySet
     )
 
 
-def older_matches_left_out(queryset: QuerySet, query_text: str, ranked: int | None = None) -> bool:
-    """Whether articles of `queryset` older than those found may match too: only the newest
-    RANKED_MATCHES matches were ranked, or the query's exclusions were applied to the newest
-    EXCLUSION_WINDOW matches of its words only. `ranked` is the first result's `search_matches`
-    for a ranked search (0 when nothing was found), None for an unranked list.
-
-    Answered without a query unless the query has exclusions and found fewer than RANKED_MATCHES.
-    """
+def older_matches_left_out(queryset: QuerySet, query_text: str, page) -> bool:
+    """Whether articles of `queryset` older than those found may match the query too: only the
+    newest RANKED_MATCHES matches were ranked, or its exclusions were applied to the newest
+    EXCLUSION_WINDOW matches of its words only. `page` is the page of results shown, from
+    `search_articles` or `matching_articles` over `queryset`: its first result says, without a
+    query; an empty page of a search with exclusions costs one."""
     query = parse_query(query_text)
     if not query:
         return False
-    if ranked is not None and ranked >= RANKED_MATCHES:
-        return True
-    if not query.excluded:
-        return False
-    # Whether the words alone match more than the window holds; counted in any order, which lets
-    # the database stop as soon as it has found one more.
-    words = _matching(queryset, query.without_exclusions(), ARTICLE_INDEX).order_by()
-    return words.values("pk")[:EXCLUSION_WINDOW + 1].count() > EXCLUSION_WINDOW
+    if page:
+        first = page[0]
+        return getattr(first, "search_matches", 0) >= RANKED_MATCHES or getattr(first, "search_window_full", False)
+    return bool(query.excluded) and queryset.filter(_window_full(queryset, query, ARTICLE_INDEX)).exists()
 
 
 def search_articles(queryset: QuerySet, query: str) -> QuerySet:
@@ -411,17 +444,22 @@ def search_articles(queryset: QuerySet, query: str) -> QuerySet:
     (see module docstring). Filter `queryset` before, never after: the newest are chosen among what it holds.
 
     Each is annotated with `search_rank`, and with `search_matches`: how many were ranked, which is
-    every match up to RANKED_MATCHES ("1,000 or more" when it is RANKED_MATCHES). A query with
-    nothing to look for matches nothing.
+    every match up to RANKED_MATCHES ("1,000 or more" when it is RANKED_MATCHES); with exclusions,
+    with `search_window_full` too. A query with nothing to look for matches nothing.
     """
-    return _search(queryset, query, ARTICLE_INDEX)
+    return _with_window(_search(queryset, query, ARTICLE_INDEX), queryset, parse_query(query), ARTICLE_INDEX)
 
 
 def matching_articles(queryset: QuerySet, query: str) -> QuerySet:
-    """Every article of `queryset` matching the reader's query, unranked and in the queryset's order."""
-    return _matching(queryset, parse_query(query), ARTICLE_INDEX)
+    """Every article of `queryset` matching the reader's query, unranked and in the queryset's
+    order; with exclusions, those among the newest EXCLUSION_WINDOW matches of its words, each
+    annotated with `search_window_full`."""
+    parsed = parse_query(query)
+    return _with_window(_matching(queryset, parsed, ARTICLE_INDEX), queryset, parsed, ARTICLE_INDEX)
 
 
 def search_press_releases(queryset: QuerySet, query: str) -> QuerySet:
-    """The newest RANKED_MATCHES press releases of `queryset` matching the reader's query, best match first."""
+    """The newest RANKED_MATCHES press releases of `queryset` matching the reader's query, best match
+    first; exclusions apply among the newest EXCLUSION_WINDOW matches of the words, as for articles
+    (an organization's press releases are far fewer, so no page needs to say so)."""
     return _search(queryset, query, PRESS_RELEASE_INDEX)

@@ -403,28 +403,71 @@ def test_exclusions_apply_to_the_newest_matches_of_the_rest(drones, small_window
     articles = Article.objects.all()
     assert titles(search_articles(articles, "drones -story")) == []
     assert titles(matching_articles(articles, "drones -story")) == []
-    assert older_matches_left_out(articles, "drones -story", 0)
-    assert older_matches_left_out(articles, "drones -story")  # unranked: the sorted coverage list
+    assert older_matches_left_out(articles, "drones -story", [])
     # Within the window the answer is what it would be without one.
-    assert titles(search_articles(articles, "drones -banned -3")) == ["Story 0", "Story 1", "Story 2"]
+    found = list(search_articles(articles, "drones -banned -3"))
+    assert titles(found) == ["Story 0", "Story 1", "Story 2"]
+    assert all(article.search_window_full for article in found)
+    assert older_matches_left_out(articles, "drones -banned -3", found)
     assert titles(search_articles(articles, 'drones -"story 1"')) == ["Story 0", "Story 2"]
+    oldest_first = matching_articles(articles.order_by("published_at"), "drones -0")
+    assert titles(oldest_first) == ["Story 2", "Story 1"]
+    assert older_matches_left_out(articles, "drones -0", list(oldest_first))
 
 
-def test_without_a_full_window_nothing_is_left_out(drones, small_window):
+def test_the_window_is_taken_after_the_other_filters(drones, small_window):
     articles = Article.objects.exclude(title__in=["Story 0", "Story 1"])
-    assert titles(search_articles(articles, "drones -story")) == ["Drones banned"]
-    assert not older_matches_left_out(articles, "drones -story", 1)
-    # Without exclusions only ranking leaves anything out, and only the ranked count says so.
+    found = list(search_articles(articles, "drones -story"))
+    assert titles(found) == ["Drones banned"]
+    assert not found[0].search_window_full
+    assert not older_matches_left_out(articles, "drones -story", found)
+    dated = ArticleFilter({"q": "drones -story", "until": (timezone.now() - timedelta(days=2)).date()},
+                          queryset=Article.objects.published())
+    assert titles(dated.qs) == ["Drones banned"]  # Story 2, 3 and the banned one: the window is not full
+
+
+def test_pages_of_a_window_hold_every_match_once(drones, small_window, few_ranked, monkeypatch):
+    monkeypatch.setattr(search, "EXCLUSION_WINDOW", 4)
+    found = search_articles(Article.objects.all(), "drones -1")
+    assert titles(found[:2]) + titles(found[2:]) == ["Story 0", "Story 2", "Story 3"]
+    ordered = matching_articles(Article.objects.order_by("published_at"), "drones -1")
+    assert titles(ordered[:2]) + titles(ordered[2:]) == ["Story 3", "Story 2", "Story 0"]
+
+
+def test_without_exclusions_only_ranking_leaves_anything_out(drones, few_ranked):
+    ranked = list(search_articles(Article.objects.all(), "drones"))
+    every = list(matching_articles(Article.objects.all(), "drones"))
     with CaptureQueriesContext(connection) as queries:
-        assert not older_matches_left_out(Article.objects.all(), "drones", 5)
-        assert not older_matches_left_out(Article.objects.all(), "drones")
-        assert not older_matches_left_out(Article.objects.all(), "drones -drones", 0)
+        assert older_matches_left_out(Article.objects.all(), "drones", ranked)
+        assert not older_matches_left_out(Article.objects.all(), "drones", every)
+        assert not older_matches_left_out(Article.objects.all(), "zyzzogeton", [])
+        assert not older_matches_left_out(Article.objects.all(), "drones -drones", [])
     assert len(queries) == 0
 
 
 def test_a_large_enough_window_finds_the_oldest(drones):
-    assert titles(search_articles(Article.objects.all(), "drones -story")) == ["Drones banned"]
-    assert not older_matches_left_out(Article.objects.all(), "drones -story", 1)
+    found = list(search_articles(Article.objects.all(), "drones -story"))
+    assert titles(found) == ["Drones banned"]
+    assert not older_matches_left_out(Article.objects.all(), "drones -story", found)
+
+
+def test_press_releases_are_excluded_within_the_window_too(db, small_window):
+    now = timezone.now()
+    for days, title in enumerate(["Drones release", "Drones statement", "Drones letter", "Drones alone"]):
+        PublishedPressReleaseFactory(title=title, body="On drones.", date=(now - timedelta(days=days)).date())
+    releases = PressRelease.objects.all()
+    # The newest three hold the word; "Drones alone" is the oldest. Ties go to the newer.
+    assert [r.title for r in search_press_releases(releases, "drones -release")] == ["Drones statement",
+                                                                                     "Drones letter"]
+    assert [r.title for r in search_press_releases(releases, "drones -statement -letter")] == ["Drones release"]
+
+
+def test_a_plural_excluded_from_its_singular_matches_nothing(db):
+    PublishedArticleFactory(title="Drone over the school")
+    for text in ("drones -drone", "drone -drones", '"school drones" -drone'):
+        assert not parse_query(text)
+    for text in ("drone -droned", "campus -campu", "glass -glas", "bus -bu", "schools -schoolyard"):
+        assert parse_query(text), text
 
 
 def test_the_search_page_says_when_exclusions_left_older_matches_out(client, drones, small_window):
@@ -438,6 +481,8 @@ def test_the_search_page_says_when_exclusions_left_older_matches_out(client, dro
     html = client.get(reverse("clippings:search"), {"q": "drones -0 -1"}).content.decode()
     assert "the rest of your search; 1 of them is left." in html
     assert "Story 2" in html and "Story 3" not in html
+    html = client.get(reverse("clippings:search"), {"q": "drones -drone"}).content.decode()
+    assert "No published coverage matches" in html and "Exclusions are applied" not in html
 
 
 def test_the_coverage_list_says_when_exclusions_left_older_matches_out(client, drones, small_window):
@@ -445,5 +490,19 @@ def test_the_coverage_list_says_when_exclusions_left_older_matches_out(client, d
     for params in ({"q": "drones -story"}, {"q": "drones -story", "sort": "oldest"}):
         html = client.get(reverse("clippings:article_list"), params).content.decode()
         assert "Exclusions are applied to the newest 3 articles that match the rest of your search." in html
+        assert "No published coverage matches" not in html
     html = client.get(reverse("clippings:article_list"), {"q": "drones -story", "topic": "airspace"}).content.decode()
     assert "Exclusions are applied" not in html  # two drone stories in the topic: the window is not full
+    assert "No published coverage matches these filters." in html
+
+
+def test_the_coverage_list_never_promises_every_match_when_excluding(client, drones, small_window, few_ranked,
+                                                                     monkeypatch):
+    monkeypatch.setattr(search, "RANKED_MATCHES", 2)
+    public_cache.clear()
+    html = client.get(reverse("clippings:article_list"), {"q": "drones"}).content.decode()
+    assert "2 or more articles match. Shown: the best matches among the newest 2. To reach older ones, narrow " \
+           "the dates, or sort by date to list every match." in html
+    html = client.get(reverse("clippings:article_list"), {"q": "drones -0"}).content.decode()
+    assert "2 or more articles match. Shown: the best matches among the newest 2, once exclusions are applied " \
+           "to the newest 3 that match the rest of your search. To reach older ones, narrow the dates." in html

@@ -23,9 +23,11 @@ class ArticleListView(CoverageListMixin, FilterView):
         # A text search ranks only the newest matches; each ranked article says how many were ranked.
         page = context["object_list"]
         ranked = getattr(page[0], "search_matches", 0) if page else 0
+        searched = context["filter"].searched  # None without a text search
+        older_left_out = searched is not None and search.older_matches_left_out(*searched, page)
         return {
-            **context, "search_capped": ranked >= search.RANKED_MATCHES,
-            "older_left_out": context["filter"].older_matches_left_out(ranked),
+            **context, "search_capped": ranked >= search.RANKED_MATCHES, "older_left_out": older_left_out,
+            "search_excludes": searched is not None and bool(search.parse_query(searched.text).excluded),
             "ranked_matches": search.RANKED_MATCHES, "exclusion_window": search.EXCLUSION_WINDOW,
         }
 

@@ -46,7 +46,7 @@ class SearchView(CoverageListMixin, ListView):
         # Every ranked article carries how many were ranked: the count costs no query of its own.
         page = context["object_list"]
         matches = page[0].search_matches if page else 0
-        older_left_out = bool(query) and search.older_matches_left_out(super().get_queryset(), query, matches)
+        older_left_out = bool(query) and search.older_matches_left_out(super().get_queryset(), query, page)
         return {
             **context, "matches": matches, "older_left_out": older_left_out,
             "ranked_matches": search.RANKED_MATCHES, "exclusion_window": search.EXCLUSION_WINDOW,
