@@ -80,6 +80,10 @@ class Term:
 @dataclass(frozen=True)
 class Query:
     terms: tuple[Term, ...]
+    # Phrases every record sought holds in its topics field (the names of the topics the list is
+    # already filtered by): they never change what matches, but they let the index narrow the
+    # search down to the topic's records, instead of testing each of them. See `within_topic`.
+    topic_hints: tuple[Term, ...] = ()
 
     @property
     def included(self) -> tuple[Term, ...]:
@@ -110,7 +114,12 @@ class Query:
         return bool(self.included) and not self.contradictory
 
     def without_exclusions(self) -> "Query":
-        return Query(self.included)
+        return Query(self.included, self.topic_hints)
+
+    def within_topic(self, name: str) -> "Query":
+        """The query, for records already known to be tagged with the topic `name`."""
+        hint = parse_query(f'"{name}"').terms
+        return Query(self.terms, self.topic_hints + hint)
 
 
 def _singular(word: str) -> str:
@@ -152,6 +161,7 @@ class SearchIndex:
     fts_table: str
     fields: tuple[tuple[str, str], ...]  # (weight A-D, FTS5 column), best first
     date_field: str
+    topics_weight: str | None = None  # where topic names are indexed, if they are
 
     @property
     def weights(self) -> list[str]:
@@ -162,7 +172,8 @@ class SearchIndex:
 
 
 ARTICLE_INDEX = SearchIndex(
-    "clippings_article_fts", (("A", "title"), ("B", "topics"), ("C", "excerpt"), ("D", "provider")), "published_at"
+    "clippings_article_fts", (("A", "title"), ("B", "topics"), ("C", "excerpt"), ("D", "provider")), "published_at",
+    topics_weight="B",
 )
 PRESS_RELEASE_INDEX = SearchIndex(
     "clippings_pressrelease_fts", (("A", "title"), ("C", "body"), ("D", "organization")), "date"
@@ -190,12 +201,15 @@ def tsquery_found(term: Term, index: SearchIndex) -> str:
 def tsquery(query: Query, index: SearchIndex) -> str:
     parts = [tsquery_found(term, index) for term in query.included]
     parts += [f"!{tsquery_found(term, index)}" for term in query.excluded]
+    if index.topics_weight:
+        parts += [f"({tsquery_term(term, index.topics_weight)})" for term in query.topic_hints]
     return " & ".join(parts)
 
 
-def tsquery_words(query: Query) -> str:
+def tsquery_words(query: Query, index: SearchIndex) -> str:
     """Every word the query needs, in any order and field: what the GIN index can answer by itself."""
-    return " & ".join(dict.fromkeys(word for term in query.included for word in term.words))
+    hints = query.topic_hints if index.topics_weight else ()
+    return " & ".join(dict.fromkeys(word for term in (*query.included, *hints) for word in term.words))
 
 
 def fts5_term(term: Term) -> str:
@@ -203,8 +217,11 @@ def fts5_term(term: Term) -> str:
     return '"' + " ".join(term.words) + '"'
 
 
-def fts5_query(query: Query) -> str:
-    expression = "(" + " AND ".join(fts5_term(term) for term in query.included) + ")"
+def fts5_query(query: Query, index: SearchIndex) -> str:
+    parts = [fts5_term(term) for term in query.included]
+    if index.topics_weight:
+        parts += ["{" + index.column(index.topics_weight) + "} : " + fts5_term(term) for term in query.topic_hints]
+    expression = "(" + " AND ".join(parts) + ")"
     if query.excluded:
         expression += " NOT (" + " OR ".join(fts5_term(term) for term in query.excluded) + ")"
     return expression
@@ -249,7 +266,7 @@ class Matches(Expression):
             text = tsquery(self.query, self.index)
         vector = f"{compiler.quote_name_unless_alias(self.pk.alias)}.search_vector"
         match = f"{vector} @@ to_tsquery('english'::regconfig, %s)"
-        words = tsquery_words(self.query)
+        words = tsquery_words(self.query, self.index)
         if self.weight or words == text:
             return match, [text]
         # PostgreSQL cannot estimate how often words are adjacent: "letter matter" as a phrase looked
@@ -268,7 +285,7 @@ class Matches(Expression):
             if self.alone:
                 text += " NOT {" + " ".join(self.index.column(other) for other in self._others()) + "} : " + phrase
         else:
-            text = fts5_query(self.query)
+            text = fts5_query(self.query, self.index)
             query = compiler.query
             newest_first = query.order_by or (query.default_ordering and query.get_meta().ordering)
             # Walking pays when it meets the records wanted early: three times as many matches as the
@@ -302,7 +319,8 @@ class HoldsNoExclusion(Matches):
         # records that match "a", those are the records that hold no "b".
         pk_sql, pk_params = compiler.compile(self.pk)
         table = connection.ops.quote_name(self.index.fts_table)
-        return f"{pk_sql} IN (SELECT rowid FROM {table} WHERE {table} MATCH %s)", [*pk_params, fts5_query(self.query)]
+        text = fts5_query(self.query, self.index)
+        return f"{pk_sql} IN (SELECT rowid FROM {table} WHERE {table} MATCH %s)", [*pk_params, text]
 
 
 class InWindow(Expression):
@@ -412,8 +430,7 @@ def _with_window(results: QuerySet, queryset: QuerySet, query: Query, index: Sea
     return results.annotate(search_window_full=full)
 
 
-def _search(queryset: QuerySet, query_text: str, index: SearchIndex) -> QuerySet:
-    query = parse_query(query_text)
+def _search(queryset: QuerySet, query: Query, index: SearchIndex) -> QuerySet:
     if not query:
         return queryset.none()
     newest = _matching(queryset, query, index).order_by(*_newest_first(index)).values("pk")[:RANKED_MATCHES]
@@ -424,13 +441,18 @@ def _search(queryset: QuerySet, query_text: str, index: SearchIndex) -> QuerySet
     )
 
 
-def older_matches_left_out(queryset: QuerySet, query_text: str, page) -> bool:
+def _parsed(text: str, topic: str | None) -> Query:
+    query = parse_query(text)
+    return query.within_topic(topic) if topic else query
+
+
+def older_matches_left_out(queryset: QuerySet, query_text: str, page, *, topic: str | None = None) -> bool:
     """Whether articles of `queryset` older than those found may match the query too: only the
     newest RANKED_MATCHES matches were ranked, or its exclusions were applied to the newest
     EXCLUSION_WINDOW matches of its words only. `page` is the page of results shown, from
     `search_articles` or `matching_articles` over `queryset`: its first result says, without a
-    query; an empty page of a search with exclusions costs one."""
-    query = parse_query(query_text)
+    query; an empty page of a search with exclusions costs one. `topic` as for `search_articles`."""
+    query = _parsed(query_text, topic)
     if not query:
         return False
     if page:
@@ -439,22 +461,25 @@ def older_matches_left_out(queryset: QuerySet, query_text: str, page) -> bool:
     return bool(query.excluded) and queryset.filter(_window_full(queryset, query, ARTICLE_INDEX)).exists()
 
 
-def search_articles(queryset: QuerySet, query: str) -> QuerySet:
+def search_articles(queryset: QuerySet, query: str, *, topic: str | None = None) -> QuerySet:
     """The newest RANKED_MATCHES articles of `queryset` matching the reader's query, best match first
     (see module docstring). Filter `queryset` before, never after: the newest are chosen among what it holds.
+    `topic`: the name of the topic `queryset` is filtered by, if it is, which lets the index find
+    the topic's matches first (`Query.topic_hints`); it changes nothing else.
 
     Each is annotated with `search_rank`, and with `search_matches`: how many were ranked, which is
     every match up to RANKED_MATCHES ("1,000 or more" when it is RANKED_MATCHES); with exclusions,
     with `search_window_full` too. A query with nothing to look for matches nothing.
     """
-    return _with_window(_search(queryset, query, ARTICLE_INDEX), queryset, parse_query(query), ARTICLE_INDEX)
+    parsed = _parsed(query, topic)
+    return _with_window(_search(queryset, parsed, ARTICLE_INDEX), queryset, parsed, ARTICLE_INDEX)
 
 
-def matching_articles(queryset: QuerySet, query: str) -> QuerySet:
+def matching_articles(queryset: QuerySet, query: str, *, topic: str | None = None) -> QuerySet:
     """Every article of `queryset` matching the reader's query, unranked and in the queryset's
     order; with exclusions, those among the newest EXCLUSION_WINDOW matches of its words, each
-    annotated with `search_window_full`."""
-    parsed = parse_query(query)
+    annotated with `search_window_full`. `topic` as for `search_articles`."""
+    parsed = _parsed(query, topic)
     return _with_window(_matching(queryset, parsed, ARTICLE_INDEX), queryset, parsed, ARTICLE_INDEX)
 
 
@@ -462,4 +487,4 @@ def search_press_releases(queryset: QuerySet, query: str) -> QuerySet:
     """The newest RANKED_MATCHES press releases of `queryset` matching the reader's query, best match
     first; exclusions apply among the newest EXCLUSION_WINDOW matches of the words, as for articles
     (an organization's press releases are far fewer, so no page needs to say so)."""
-    return _search(queryset, query, PRESS_RELEASE_INDEX)
+    return _search(queryset, parse_query(query), PRESS_RELEASE_INDEX)

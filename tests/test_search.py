@@ -92,7 +92,8 @@ def test_the_query_is_bounded():
 
 
 def test_fts5_expression_quotes_every_term():
-    assert fts5_query(parse_query('near "civil rights" -police')) == '("near" AND "civil rights") NOT ("police")'
+    expression = fts5_query(parse_query('near "civil rights" -police'), search.ARTICLE_INDEX)
+    assert expression == '("near" AND "civil rights") NOT ("police")'
 
 
 # ---------------------------------------------------------------------------------------------
@@ -506,3 +507,50 @@ def test_the_coverage_list_never_promises_every_match_when_excluding(client, dro
     html = client.get(reverse("clippings:article_list"), {"q": "drones -0"}).content.decode()
     assert "2 or more articles match. Shown: the best matches among the newest 2, once exclusions are applied " \
            "to the newest 3 that match the rest of your search. To reach older ones, narrow the dates." in html
+
+
+# ---------------------------------------------------------------------------------------------
+# A topic filter's name narrows the index's search, and changes nothing else
+
+
+@pytest.fixture
+def tagged(db):
+    law = TopicFactory(name="Law and Order", slug="law-and-order")
+    housing = TopicFactory(name="Housing", slug="housing")
+    now = timezone.now()
+    PublishedArticleFactory(title="Drones and law", excerpt="Order in court.", topics=[law], published_at=now)
+    PublishedArticleFactory(title="Drones over housing", excerpt="Law and order.", topics=[],
+                            published_at=now - timedelta(days=1))  # the topics' words, not the topics
+    PublishedArticleFactory(title="Drone rules", excerpt="Housing law.", topics=[housing, law],
+                            published_at=now - timedelta(days=2))
+    PublishedArticleFactory(title="Budget", excerpt="Drones for the police.", topics=[housing],
+                            published_at=now - timedelta(days=3))
+    return {"law": law, "housing": housing}
+
+
+@pytest.mark.parametrize("text", ["drones", "drone -police", '"drone rules"', "law", "order -budget", "housing"])
+@pytest.mark.parametrize("slug", ["law-and-order", "housing"])
+@pytest.mark.parametrize("sort", ["", "oldest"])
+def test_a_topic_filter_finds_what_it_would_without_the_hint(tagged, text, slug, sort):
+    public_cache.clear()
+    within = Article.objects.published().filter(topics__slug=slug)
+    expected = matching_articles(within.order_by("published_at", "id"), text) if sort \
+        else search_articles(within, text)
+    found = ArticleFilter({"q": text, "topic": slug, "sort": sort}, queryset=Article.objects.published()).qs
+    assert titles(found) == titles(expected)
+    fts5, tsquery = {"law-and-order": ("law and order", "law:B <-> and:B <-> order:B"),
+                     "housing": ("housing", "housing:B")}[slug]
+    assert f'{{topics}} : "{fts5}"' in str(found.query) or tsquery in str(found.query)  # the hint is used
+
+
+def test_results_of_the_fixture_for_hints(tagged):
+    found = ArticleFilter({"q": "drones", "topic": "housing"}, queryset=Article.objects.published()).qs
+    assert titles(found) == ["Drone rules", "Budget"]
+
+
+def test_a_renamed_topic_is_still_found(tagged, client):
+    public_cache.clear()
+    tagged["housing"].name = "Affordable homes"
+    tagged["housing"].save()
+    html = client.get(reverse("clippings:article_list"), {"q": "drones", "topic": "housing"}).content.decode()
+    assert "Budget" in html and "Drone rules" in html and "Drones over housing" not in html

@@ -24,7 +24,8 @@ class ArticleListView(CoverageListMixin, FilterView):
         page = context["object_list"]
         ranked = getattr(page[0], "search_matches", 0) if page else 0
         searched = context["filter"].searched  # None without a text search
-        older_left_out = searched is not None and search.older_matches_left_out(*searched, page)
+        older_left_out = searched is not None and search.older_matches_left_out(
+            searched.queryset, searched.text, page, topic=searched.topic)
         return {
             **context, "search_capped": ranked >= search.RANKED_MATCHES, "older_left_out": older_left_out,
             "search_excludes": searched is not None and bool(search.parse_query(searched.text).excluded),
