@@ -554,3 +554,12 @@ def test_a_renamed_topic_is_still_found(tagged, client):
     tagged["housing"].save()
     html = client.get(reverse("clippings:article_list"), {"q": "drones", "topic": "housing"}).content.decode()
     assert "Budget" in html and "Drone rules" in html and "Drones over housing" not in html
+
+
+def test_press_releases_are_ranked_among_the_newest(db, monkeypatch):
+    monkeypatch.setattr(search, "RANKED_PRESS_RELEASES", 2)
+    now = timezone.now()
+    for days, title in enumerate(["Statement", "Letter", "Drones in the title"]):
+        PublishedPressReleaseFactory(title=title, body="On drones.", date=(now - timedelta(days=days)).date())
+    found = list(search_press_releases(PressRelease.objects.all(), "drones"))
+    assert [r.title for r in found] == ["Statement", "Letter"]  # the best match is not among the newest 2
