@@ -327,10 +327,11 @@ class HoldsNoExclusion(Matches):
 
 
 class InWindow(Expression):
-    """True for the records whose pk `window`, a queryset of pks (and NULLs), holds. On PostgreSQL
-    the window is an array, computed first: its planner cannot turn that into a join, which it
-    would start from the other side when it expects the other conditions to leave few records (an
-    exclusion of a word in every article), reading every record to test them.
+    """True for the records whose pk `window`, a queryset of one column of pks and NULLs, holds; with
+    `first`, for the first that many pks it holds, in its order. On PostgreSQL the window is an
+    array, computed first: its planner cannot turn that into a join, which it would start from the
+    other side when it expects the other conditions to leave few records (an exclusion of a word in
+    every article), reading every record to test them.
 
     For a record outside a window that holds a NULL it is NULL, not False (SQL's IN and ANY):
     right for filter(), wrong under exclude() or ~, which would drop every record."""
@@ -338,10 +339,12 @@ class InWindow(Expression):
     conditional = True
     output_field = BooleanField()
 
-    def __init__(self, window: QuerySet, pk=None):
+    def __init__(self, window: QuerySet, first: int | None = None, pk=None):
         super().__init__(output_field=BooleanField())
         self.pk = pk if pk is not None else F("pk")
+        [self.column] = [*window.query.values_select, *window.query.annotation_select]
         self.window = Subquery(window)
+        self.first = first
 
     def get_source_expressions(self):
         return [self.pk, self.window]
@@ -349,13 +352,24 @@ class InWindow(Expression):
     def set_source_expressions(self, exprs):
         self.pk, self.window = exprs
 
-    def as_sql(self, compiler, connection, template="%s IN %s"):
+    def as_sql(self, compiler, connection):
         pk_sql, pk_params = compiler.compile(self.pk)
         window_sql, window_params = compiler.compile(self.window)
-        return template % (pk_sql, window_sql), [*pk_params, *window_params]
+        if self.first is None:
+            return f"{pk_sql} IN {window_sql}", [*pk_params, *window_params]
+        # SQLite reads a subquery with a LIMIT as a co-routine, in its order (it cannot flatten it).
+        column = connection.ops.quote_name(self.column)
+        return (f"{pk_sql} IN (SELECT w.{column} FROM {window_sql} w WHERE w.{column} IS NOT NULL LIMIT %s)",
+                [*pk_params, *window_params, self.first])
 
     def as_postgresql(self, compiler, connection):
-        return self.as_sql(compiler, connection, template="%s = ANY(ARRAY%s)")
+        pk_sql, pk_params = compiler.compile(self.pk)
+        window_sql, window_params = compiler.compile(self.window)
+        if self.first is None:
+            return f"{pk_sql} = ANY(ARRAY{window_sql})", [*pk_params, *window_params]
+        # ARRAY(...) keeps the window's order; array_remove drops the NULLs.
+        return (f"{pk_sql} = ANY((array_remove(ARRAY{window_sql}, NULL))[1:%s])",
+                [*pk_params, *window_params, self.first])
 
 
 def _is_common(connection, table: str, text: str, common: int) -> bool:
@@ -395,22 +409,23 @@ def _newest_first(index: SearchIndex) -> tuple[Expression, Expression]:
     return F(index.date_field).desc(nulls_last=True), F("pk").desc()
 
 
-def _matching(queryset: QuerySet, query: Query, index: SearchIndex) -> QuerySet:
+def _matching(queryset: QuerySet, query: Query, index: SearchIndex, first: int | None = None) -> QuerySet:
+    """The records of `queryset` that match; with exclusions and `first`, the newest `first` of them."""
     if not query:
         return queryset.none()
     if not query.excluded:
         return queryset.filter(Matches(index, query))
     # The exclusions rule out records among the newest matches of the rest only (module docstring).
     # On PostgreSQL they are tested as the window is read, on the rows read anyway: the window
-    # holds the pk of each record that passes, NULL for the others. (SQLite builds the list of
-    # records that pass from its index once, and tests the window's records against it.)
+    # holds the pk of each record that passes, NULL for the others, newest first. (SQLite builds
+    # the list of records that pass from its index once, and tests the window's records against it.)
     window = (
         _matching(queryset, query.without_exclusions(), index)
         .order_by(*_newest_first(index))
         .annotate(passes=Case(When(HoldsNoExclusion(index, query), then=F("pk"))))
         .values("passes")[:EXCLUSION_WINDOW]
     )
-    return queryset.filter(InWindow(window))
+    return queryset.filter(InWindow(window, first))
 
 
 def _window_full(queryset: QuerySet, query: Query, index: SearchIndex) -> Exists:
@@ -437,8 +452,13 @@ def _search(queryset: QuerySet, query: Query, index: SearchIndex, ranked: int | 
             counted: bool = True) -> QuerySet:
     if not query:
         return queryset.none()
-    newest = _matching(queryset, query, index).order_by(*_newest_first(index)).values("pk")[:ranked or RANKED_MATCHES]
-    results = queryset.filter(pk__in=newest).annotate(search_rank=_rank(query, index))
+    ranked = ranked or RANKED_MATCHES
+    if query.excluded:  # the window is newest first already
+        newest = _matching(queryset, query, index, first=ranked)
+    else:
+        newest = queryset.filter(pk__in=_matching(queryset, query, index).order_by(*_newest_first(index))
+                                 .values("pk")[:ranked])
+    results = newest.annotate(search_rank=_rank(query, index))
     if counted:
         results = results.annotate(search_matches=Window(Count("pk")))
     return results.order_by(F("search_rank").desc(), *_newest_first(index))
