@@ -27,7 +27,7 @@ coverage list's filters, which narrow what the newest are chosen from. Each resu
 Exclusions are applied to the newest EXCLUSION_WINDOW (5,000) matches of the rest of the query,
 on both databases (press releases too). On PostgreSQL, ruling a record out means reading it, and
 an exclusion that rules out nearly everything the words find (`NYCLU -"NYCLU clipping"`, where
-both are in every article) read all 100,000 articles: 222 ms (29 ms with the window, which bounds
+both are in every article) read all 100,000 articles: 222 ms (25 ms with the window, which bounds
 that work there). SQLite's FTS5 works through its lists rather than the records (`a NOT b`), and
 the window does not save it work; it is there so that both databases give the same answers. A
 ranked search finds what it would without the window unless the words match more than 5,000
