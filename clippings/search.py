@@ -23,6 +23,8 @@ Shown: the best matches among the newest 1,000"), and reach older ones with more
 coverage list's filters, which narrow what the newest are chosen from. Each result carries
 `search_matches`, how many were ranked, so a page shows the count without another query.
 `matching_articles` finds every match, unranked, for a list the reader sorts by date or quality.
+Press releases, fewer and shown five at a time beside the coverage, are ranked among their newest
+RANKED_PRESS_RELEASES (100) matches, and the search page says so when that many match.
 
 Exclusions are applied to the newest EXCLUSION_WINDOW (5,000) matches of the rest of the query,
 on both databases (press releases too). On PostgreSQL, ruling a record out means reading it, and
@@ -47,8 +49,9 @@ MAX_QUERY_LENGTH = 256
 MAX_TERMS = 12
 MAX_PHRASE_WORDS = 8
 RANKED_MATCHES = 1000
-# A newsroom publishes a few hundred press releases a year: the newest 100 matches span years, and
-# a phrase in every one (its dateline, "New York") took half the time to rank among 100 as among 1,000.
+# The search page shows the best few press releases among the newest 100 that match (a newsroom
+# publishes a few hundred a year), and says so when 100 or more match: a phrase in every one (its
+# dateline, "New York") took half the time to rank among 100 as among 1,000.
 RANKED_PRESS_RELEASES = 100
 EXCLUSION_WINDOW = 5000
 COMMON_MATCHES = 3000  # on SQLite, from this many matches on, the date index is walked (to rank 1,000)
@@ -83,10 +86,12 @@ class Term:
 @dataclass(frozen=True)
 class Query:
     terms: tuple[Term, ...]
-    # Phrases every record sought holds in its topics field (the names of the topics the list is
-    # already filtered by): they never change what matches, but they let the index narrow the
-    # search down to the topic's records, instead of testing each of them. See `within_topic`.
-    topic_hints: tuple[Term, ...] = ()
+    # Names of topics the searched records are already filtered by, as editors wrote them: every
+    # record sought holds each in its index (topic names are indexed), so requiring them removes
+    # only records the filter removes anyway, and lets the index narrow the search down to the
+    # topic's records instead of testing each of them. Each database splits a name into words as
+    # it did when indexing it, never as `parse_query` does (`U.S.`, `COVID-19`, `İstanbul`).
+    topic_hints: tuple[str, ...] = ()
 
     @property
     def included(self) -> tuple[Term, ...]:
@@ -121,8 +126,9 @@ class Query:
 
     def within_topic(self, name: str) -> "Query":
         """The query, for records already known to be tagged with the topic `name`."""
-        hint = parse_query(f'"{name}"').terms
-        return Query(self.terms, self.topic_hints + hint)
+        if not _WORD.search(name):  # no word to find it by
+            return self
+        return Query(self.terms, (*self.topic_hints, name))
 
 
 def _singular(word: str) -> str:
@@ -204,15 +210,12 @@ def tsquery_found(term: Term, index: SearchIndex) -> str:
 def tsquery(query: Query, index: SearchIndex) -> str:
     parts = [tsquery_found(term, index) for term in query.included]
     parts += [f"!{tsquery_found(term, index)}" for term in query.excluded]
-    if index.topics_weight:
-        parts += [f"({tsquery_term(term, index.topics_weight)})" for term in query.topic_hints]
     return " & ".join(parts)
 
 
-def tsquery_words(query: Query, index: SearchIndex) -> str:
+def tsquery_words(query: Query) -> str:
     """Every word the query needs, in any order and field: what the GIN index can answer by itself."""
-    hints = query.topic_hints if index.topics_weight else ()
-    return " & ".join(dict.fromkeys(word for term in (*query.included, *hints) for word in term.words))
+    return " & ".join(dict.fromkeys(word for term in query.included for word in term.words))
 
 
 def fts5_term(term: Term) -> str:
@@ -222,8 +225,9 @@ def fts5_term(term: Term) -> str:
 
 def fts5_query(query: Query, index: SearchIndex) -> str:
     parts = [fts5_term(term) for term in query.included]
-    if index.topics_weight:
-        parts += ["{" + index.column(index.topics_weight) + "} : " + fts5_term(term) for term in query.topic_hints]
+    if index.topics_weight:  # the name as written, a phrase to FTS5 (which splits it as it indexed it)
+        parts += ["{" + index.column(index.topics_weight) + '} : "' + name.replace('"', '""') + '"'
+                  for name in query.topic_hints]
     expression = "(" + " AND ".join(parts) + ")"
     if query.excluded:
         expression += " NOT (" + " OR ".join(fts5_term(term) for term in query.excluded) + ")"
@@ -269,15 +273,20 @@ class Matches(Expression):
             text = tsquery(self.query, self.index)
         vector = f"{compiler.quote_name_unless_alias(self.pk.alias)}.search_vector"
         match = f"{vector} @@ to_tsquery('english'::regconfig, %s)"
-        words = tsquery_words(self.query, self.index)
-        if self.weight or words == text:
+        words = tsquery_words(self.query)
+        hints = self.query.topic_hints if not self.weight and self.index.topics_weight else ()
+        if self.weight or (words == text and not hints):
             return match, [text]
         # PostgreSQL cannot estimate how often words are adjacent: "letter matter" as a phrase looked
         # like 6% of the articles and had it walk the date index through all 100,000 of them (160 ms)
         # for none. With the words as a condition of their own the estimates multiply: a phrase of
         # words that are everywhere still walks the index, and others are collected from the GIN
-        # index, which costs at most the records holding all the words (20 ms here).
-        return f"{match} AND {match}", [words, text]
+        # index, which costs at most the records holding all the words (20 ms here). A topic's name
+        # goes into both, split by PostgreSQL's own parser: its words, and the name as a phrase.
+        english = "('english'::regconfig, %s)"
+        words_sql = f"to_tsquery{english}" + f" && plainto_tsquery{english}" * len(hints)
+        text_sql = f"to_tsquery{english}" + f" && phraseto_tsquery{english}" * len(hints)
+        return f"{vector} @@ ({words_sql}) AND {vector} @@ ({text_sql})", [words, *hints, text, *hints]
 
     def as_sqlite(self, compiler, connection):
         pk_sql, pk_params = compiler.compile(self.pk)
@@ -448,8 +457,7 @@ def _with_window(results: QuerySet, queryset: QuerySet, query: Query, index: Sea
     return results.annotate(search_window_full=full)
 
 
-def _search(queryset: QuerySet, query: Query, index: SearchIndex, ranked: int | None = None,
-            counted: bool = True) -> QuerySet:
+def _search(queryset: QuerySet, query: Query, index: SearchIndex, ranked: int | None = None) -> QuerySet:
     if not query:
         return queryset.none()
     ranked = ranked or RANKED_MATCHES
@@ -458,10 +466,10 @@ def _search(queryset: QuerySet, query: Query, index: SearchIndex, ranked: int | 
     else:
         newest = queryset.filter(pk__in=_matching(queryset, query, index).order_by(*_newest_first(index))
                                  .values("pk")[:ranked])
-    results = newest.annotate(search_rank=_rank(query, index))
-    if counted:
-        results = results.annotate(search_matches=Window(Count("pk")))
-    return results.order_by(F("search_rank").desc(), *_newest_first(index))
+    return (
+        newest.annotate(search_rank=_rank(query, index), search_matches=Window(Count("pk")))
+        .order_by(F("search_rank").desc(), *_newest_first(index))
+    )
 
 
 def _parsed(text: str, topic: str | None) -> Query:
@@ -488,7 +496,7 @@ def search_articles(queryset: QuerySet, query: str, *, topic: str | None = None)
     """The newest RANKED_MATCHES articles of `queryset` matching the reader's query, best match first
     (see module docstring). Filter `queryset` before, never after: the newest are chosen among what it holds.
     `topic`: the name of the topic `queryset` is filtered by, if it is, which lets the index find
-    the topic's matches first (`Query.topic_hints`); it changes nothing else.
+    the topic's matches first (`Query.topic_hints`): it removes only what that filter removes.
 
     Each is annotated with `search_rank`, and with `search_matches`: how many were ranked, which is
     every match up to RANKED_MATCHES ("1,000 or more" when it is RANKED_MATCHES); with exclusions,
@@ -508,7 +516,7 @@ def matching_articles(queryset: QuerySet, query: str, *, topic: str | None = Non
 
 def search_press_releases(queryset: QuerySet, query: str) -> QuerySet:
     """The newest RANKED_PRESS_RELEASES press releases of `queryset` matching the reader's query,
-    best match first, without a count: the search page shows the best few beside the coverage.
-    Exclusions apply among the newest EXCLUSION_WINDOW matches of the words, as for articles (an
-    organization's press releases are far fewer, so no page needs to say so)."""
-    return _search(queryset, parse_query(query), PRESS_RELEASE_INDEX, ranked=RANKED_PRESS_RELEASES, counted=False)
+    best match first, each annotated with `search_matches` (how many were ranked): the search
+    page shows the best few beside the coverage. Exclusions apply among the newest
+    EXCLUSION_WINDOW matches of the words, as for articles."""
+    return _search(queryset, parse_query(query), PRESS_RELEASE_INDEX, ranked=RANKED_PRESS_RELEASES)

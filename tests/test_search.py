@@ -538,9 +538,27 @@ def test_a_topic_filter_finds_what_it_would_without_the_hint(tagged, text, slug,
         else search_articles(within, text)
     found = ArticleFilter({"q": text, "topic": slug, "sort": sort}, queryset=Article.objects.published()).qs
     assert titles(found) == titles(expected)
-    fts5, tsquery = {"law-and-order": ("law and order", "law:B <-> and:B <-> order:B"),
-                     "housing": ("housing", "housing:B")}[slug]
-    assert f'{{topics}} : "{fts5}"' in str(found.query) or tsquery in str(found.query)  # the hint is used
+    name = Topic.objects.get(slug=slug).name
+    assert f'{{topics}} : "{name}"' in str(found.query) or f"phraseto_tsquery('english'::regconfig, {name})" in str(
+        found.query)  # the hint is used
+
+
+@pytest.mark.parametrize("name", [
+    "U.S. Immigration", "COVID-19", "9/11", "K-12 Education", "Web 2.0", "İstanbul", "ΣΟΦΟΣ", "Cafe\u0301s",
+    'The "Quoted" Topic', "Stop-and-Frisk", "The Who", "Post-9/11 Surveillance Of Students In New York City Schools",
+    "AI", "-5 Degrees", "ACLU.org", "Section 702/FISA", "Ph.D. Students",
+])
+@pytest.mark.parametrize("sort", ["", "oldest"])
+def test_any_topic_name_finds_what_it_would_without_the_hint(db, name, sort):
+    public_cache.clear()
+    topic = TopicFactory(name=name, slug="the-topic")
+    PublishedArticleFactory(title="Drones over the city", topics=[topic])
+    PublishedArticleFactory(title="Drones and budgets", topics=[topic])
+    PublishedArticleFactory(title="Drones elsewhere", topics=[])
+    for text in ("drones", "drones -budgets"):
+        found = ArticleFilter({"q": text, "topic": "the-topic", "sort": sort}, queryset=Article.objects.published()).qs
+        expected = ["Drones over the city"] if "budgets" in text else ["Drones and budgets", "Drones over the city"]
+        assert sorted(titles(found)) == expected, (name, text)
 
 
 def test_results_of_the_fixture_for_hints(tagged):
@@ -563,3 +581,18 @@ def test_press_releases_are_ranked_among_the_newest(db, monkeypatch):
         PublishedPressReleaseFactory(title=title, body="On drones.", date=(now - timedelta(days=days)).date())
     found = list(search_press_releases(PressRelease.objects.all(), "drones"))
     assert [r.title for r in found] == ["Statement", "Letter"]  # the best match is not among the newest 2
+    assert {r.search_matches for r in found} == {2}
+
+
+def test_the_search_page_says_when_press_releases_were_ranked_among_the_newest(client, db, monkeypatch):
+    now = timezone.now()
+    for days, title in enumerate(["Statement", "Letter", "Drones in the title"]):
+        PublishedPressReleaseFactory(title=title, body="On drones.", date=(now - timedelta(days=days)).date())
+    public_cache.clear()
+    html = client.get(reverse("clippings:search"), {"q": "drones"}).content.decode()
+    assert "The best matches among the newest" not in html
+    monkeypatch.setattr(search, "RANKED_PRESS_RELEASES", 2)
+    public_cache.clear()
+    html = client.get(reverse("clippings:search"), {"q": "drones"}).content.decode()
+    assert "The best matches among the newest 2 press releases that match." in html
+    assert "Drones in the title" not in html

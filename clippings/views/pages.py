@@ -41,7 +41,7 @@ class SearchView(CoverageListMixin, ListView):
 
     def get_context_data(self, **kwargs):
         query = self.get_query()
-        press_releases = search_press_releases(PressRelease.objects.for_readers(), query)[:5] if query else []
+        press_releases = list(search_press_releases(PressRelease.objects.for_readers(), query)[:5]) if query else []
         context = super().get_context_data(query=query, press_releases=press_releases, **kwargs)
         # Every ranked article carries how many were ranked: the count costs no query of its own.
         page = context["object_list"]
@@ -50,6 +50,9 @@ class SearchView(CoverageListMixin, ListView):
         return {
             **context, "matches": matches, "older_left_out": older_left_out,
             "ranked_matches": search.RANKED_MATCHES, "exclusion_window": search.EXCLUSION_WINDOW,
+            "press_releases_capped": bool(press_releases)
+            and press_releases[0].search_matches >= search.RANKED_PRESS_RELEASES,
+            "ranked_press_releases": search.RANKED_PRESS_RELEASES,
         }
 
 
