@@ -183,8 +183,9 @@ def publish(workers: int, rounds: int, load_connections: int, serial: bool = Fal
     """Publish and unpublish an article `rounds` times while wrk keeps the server busy with cached
     pages, and report how long each change took to show on every page it affects.
 
-    Each page is polled by a reader of its own, all at once, every 10 ms from the moment the save
-    commits: a page's delay is when its reader first sees the change. With `serial`, one reader
+    Each page is polled by a reader of its own, all at once, from the moment the save commits, with
+    10 ms between a response and the next request: a page's delay, counted from the start of the
+    save, is when its reader first sees the change. With `serial`, one reader
     polls the pages one after the other, each once the page before it shows the change (the
     method before 2026-11-30): a page is then first asked for only after the pages before it
     show the change, so its delay includes their rendering too."""
@@ -205,7 +206,7 @@ def publish(workers: int, rounds: int, load_connections: int, serial: bool = Fal
         pages = ["/coverage/", "/", article.provider.get_absolute_url()]
 
         def shown(path):
-            return article.title in urllib.request.urlopen(BASE + path).read().decode()
+            return article.title in urllib.request.urlopen(BASE + path, timeout=5).read().decode()
 
         def seen_after(path, visible, began):
             while shown(path) != visible:

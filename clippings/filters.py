@@ -69,6 +69,8 @@ class ArticleFilter(django_filters.FilterSet):
         choices=[("oldest", "Oldest first"), ("quality", "Best quality first")],
     )
 
+    searched: Searched | None = None  # what the text search looked in, once it has run
+
     class Meta:
         model = Article
         fields = []
@@ -79,8 +81,6 @@ class ArticleFilter(django_filters.FilterSet):
         for name in sorted(data, key=lambda name: name == "q"):
             queryset = self.filters[name].filter(queryset, data[name])
         return queryset
-
-    searched: "Searched | None" = None  # once the text search has run
 
     def search(self, queryset, name, value):
         # The chosen topic's name, from the choices of this content version (a rename starts another),

@@ -490,8 +490,11 @@ def test_the_coverage_list_says_when_exclusions_left_older_matches_out(client, d
     public_cache.clear()
     for params in ({"q": "drones -story"}, {"q": "drones -story", "sort": "oldest"}):
         html = client.get(reverse("clippings:article_list"), params).content.decode()
-        assert "Exclusions are applied to the newest 3 articles that match the rest of your search." in html
+        assert "Exclusions are applied to the newest 3 articles that match the rest of your search; none of them " \
+               "are left. To reach older ones, narrow the dates." in html
         assert "No published coverage matches" not in html
+    html = client.get(reverse("clippings:article_list"), {"q": "drones -0", "sort": "oldest"}).content.decode()
+    assert "Exclusions are applied to the newest 3 articles that match the rest of your search. To reach" in html
     html = client.get(reverse("clippings:article_list"), {"q": "drones -story", "topic": "airspace"}).content.decode()
     assert "Exclusions are applied" not in html  # two drone stories in the topic: the window is not full
     assert "No published coverage matches these filters." in html
@@ -507,6 +510,9 @@ def test_the_coverage_list_never_promises_every_match_when_excluding(client, dro
     html = client.get(reverse("clippings:article_list"), {"q": "drones -0"}).content.decode()
     assert "2 or more articles match. Shown: the best matches among the newest 2, once exclusions are applied " \
            "to the newest 3 that match the rest of your search. To reach older ones, narrow the dates." in html
+    html = client.get(reverse("clippings:search"), {"q": "drones -0"}).content.decode()
+    assert "2 or more articles match. Shown: the best matches among the newest 2, once exclusions are applied " \
+           "to the newest 3 that match the rest of your search. To reach older ones, add words" in html
 
 
 # ---------------------------------------------------------------------------------------------
@@ -590,9 +596,9 @@ def test_the_search_page_says_when_press_releases_were_ranked_among_the_newest(c
         PublishedPressReleaseFactory(title=title, body="On drones.", date=(now - timedelta(days=days)).date())
     public_cache.clear()
     html = client.get(reverse("clippings:search"), {"q": "drones"}).content.decode()
-    assert "The best matches among the newest" not in html
+    assert "press releases match" not in html
     monkeypatch.setattr(search, "RANKED_PRESS_RELEASES", 2)
     public_cache.clear()
     html = client.get(reverse("clippings:search"), {"q": "drones"}).content.decode()
-    assert "The best matches among the newest 2 press releases that match." in html
+    assert "2 or more press releases match. Shown: the best among the newest 2." in html
     assert "Drones in the title" not in html

@@ -50,6 +50,7 @@ class SearchView(CoverageListMixin, ListView):
         return {
             **context, "matches": matches, "older_left_out": older_left_out,
             "ranked_matches": search.RANKED_MATCHES, "exclusion_window": search.EXCLUSION_WINDOW,
+            "search_excludes": bool(search.parse_query(query).excluded),
             "press_releases_capped": bool(press_releases)
             and press_releases[0].search_matches >= search.RANKED_PRESS_RELEASES,
             "ranked_press_releases": search.RANKED_PRESS_RELEASES,
