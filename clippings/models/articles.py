@@ -3,10 +3,10 @@
 from django.db import models
 from django.db.models import F, Q, Value
 from django.db.models.functions import Coalesce
-from django.urls import reverse
 from django.utils.text import slugify
 
 from ..documents import related_entry
+from ..paths import public_path
 from .editorial import Editorial, EditorialQuerySet, Imported
 from .history import VersionedRecords, VersionManager
 from .providers import Provider
@@ -89,7 +89,7 @@ class Article(Editorial, Imported):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse("clippings:article_detail", kwargs={"pk": self.pk, "slug": self.slug or "article"})
+        return public_path("clippings:article_detail", pk=self.pk, slug=self.slug or "article")
 
     @property
     def link_out(self) -> str:

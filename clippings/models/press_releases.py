@@ -1,9 +1,9 @@
 """The organization's own press releases."""
 
 from django.db import models
-from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
+from ..paths import public_path
 from .articles import Article
 from .editorial import Editorial, EditorialQuerySet, Imported
 
@@ -50,7 +50,7 @@ class PressRelease(Editorial, Imported):
         return self.title
 
     def get_absolute_url(self):
-        return reverse("clippings:press_release_detail", kwargs={"slug": self.slug})
+        return public_path("clippings:press_release_detail", slug=self.slug)
 
     @property
     def paragraphs(self) -> list[str]:

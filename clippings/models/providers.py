@@ -2,7 +2,8 @@
 
 from django.db import models
 from django.db.models import Exists, OuterRef
-from django.urls import reverse
+
+from ..paths import public_path
 
 
 class ProviderQuerySet(models.QuerySet):
@@ -30,4 +31,4 @@ class Provider(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("clippings:provider_detail", kwargs={"slug": self.slug})
+        return public_path("clippings:provider_detail", slug=self.slug)

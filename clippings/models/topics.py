@@ -3,7 +3,8 @@
 from django.db import connections, models
 from django.db.models import Exists, OuterRef
 from django.db.models.functions import Lower
-from django.urls import reverse
+
+from ..paths import public_path
 
 
 class TopicQuerySet(models.QuerySet):
@@ -43,4 +44,4 @@ class Topic(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("clippings:topic_detail", kwargs={"slug": self.slug})
+        return public_path("clippings:topic_detail", slug=self.slug)
