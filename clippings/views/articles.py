@@ -5,11 +5,10 @@ from django.shortcuts import redirect
 from django.views.generic import DetailView
 from django_filters.views import FilterView
 
-from clippings import search
 from clippings.filters import ArticleFilter
 from clippings.models import Article, PressRelease, RelatedLink
 
-from .mixins import CoverageListMixin
+from .mixins import CoverageListMixin, search_notes
 
 
 class ArticleListView(CoverageListMixin, FilterView):
@@ -20,17 +19,11 @@ class ArticleListView(CoverageListMixin, FilterView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        # A text search ranks only the newest matches; each ranked article says how many were ranked.
-        page = context["object_list"]
-        ranked = getattr(page[0], "search_matches", 0) if page else 0
         searched = context["filter"].searched  # None without a text search
-        older_left_out = searched is not None and search.older_matches_left_out(
-            searched.queryset, searched.text, page, topic=searched.topic)
-        return {
-            **context, "search_capped": ranked >= search.RANKED_MATCHES, "older_left_out": older_left_out,
-            "search_excludes": searched is not None and bool(search.parse_query(searched.text).excluded),
-            "ranked_matches": search.RANKED_MATCHES, "exclusion_window": search.EXCLUSION_WINDOW,
-        }
+        if searched is None:
+            return context
+        return {**context, **search_notes(searched.queryset, searched.text, context["object_list"],
+                                          topic=searched.topic)}
 
 
 class ArticleDetailView(DetailView):

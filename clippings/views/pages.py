@@ -8,7 +8,7 @@ from clippings import search
 from clippings.models import Article, PressRelease
 from clippings.search import search_articles, search_press_releases
 
-from .mixins import CoverageListMixin
+from .mixins import CoverageListMixin, search_notes
 from .topics import topics_with_coverage
 
 
@@ -43,14 +43,8 @@ class SearchView(CoverageListMixin, ListView):
         query = self.get_query()
         press_releases = list(search_press_releases(PressRelease.objects.for_readers(), query)[:5]) if query else []
         context = super().get_context_data(query=query, press_releases=press_releases, **kwargs)
-        # Every ranked article carries how many were ranked: the count costs no query of its own.
-        page = context["object_list"]
-        matches = page[0].search_matches if page else 0
-        older_left_out = bool(query) and search.older_matches_left_out(super().get_queryset(), query, page)
         return {
-            **context, "matches": matches, "older_left_out": older_left_out,
-            "ranked_matches": search.RANKED_MATCHES, "exclusion_window": search.EXCLUSION_WINDOW,
-            "search_excludes": bool(search.parse_query(query).excluded),
+            **context, **search_notes(super().get_queryset(), query, context["object_list"]),
             "press_releases_capped": bool(press_releases)
             and press_releases[0].search_matches >= search.RANKED_PRESS_RELEASES,
             "ranked_press_releases": search.RANKED_PRESS_RELEASES,
