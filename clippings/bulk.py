@@ -17,6 +17,8 @@ from typing import Any
 
 from django.db import connection, models
 from django.utils import timezone
+from psycopg.adapt import Dumper
+from psycopg.pq import Format
 
 # Fields whose Python value is already what the database driver takes (so no conversion is spent
 # on them): text, numbers, booleans and the ids of foreign keys. Every other field's values go
@@ -56,6 +58,15 @@ def insert(model: type[models.Model], rows: Sequence[dict[str, Any]]) -> None:
     the time of the insert. Rows without an `id` get one from the database."""
     if not rows:
         return
+    table, names, fields, values = _prepared(model, rows)
+    if connection.vendor == "postgresql":
+        _copy(table, names, fields, values)
+    else:
+        _insert_sqlite(table, names, fields, values)
+
+
+def _prepared(model: type[models.Model], rows: Sequence[dict[str, Any]]) -> tuple[str, str, list, list[list]]:
+    """The table, its columns, their fields, and each row's values in their order, converted."""
     now = timezone.now()
     fields = [f for f in model._meta.concrete_fields if not (f.primary_key and f.attname not in rows[0])]
     defaults, times_of_insert, prepared = {}, {}, []  # prepared: (column index, conversion)
@@ -77,12 +88,11 @@ def insert(model: type[models.Model], rows: Sequence[dict[str, Any]]) -> None:
         values.append(value)
     table = connection.ops.quote_name(model._meta.db_table)
     names = ", ".join(connection.ops.quote_name(field.column) for field in fields)
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor, cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
-            for row in values:
-                copy.write_row(row)
-        return
-    # SQLite: many rows a statement, not one (executemany), because its full-text index (migration
+    return table, names, fields, values
+
+
+def _insert_sqlite(table: str, names: str, fields: list[models.Field], values: list[list]) -> None:
+    # Many rows a statement, not one (executemany), because SQLite's full-text index (migration
     # 0003) writes out what it gathered at the end of every statement, which for one row costs more
     # than the row. Statements of a few sizes only (powers of two), since the driver keeps each
     # distinct statement it ran prepared, and one of 256 rows takes up to a megabyte. And through the
@@ -98,6 +108,30 @@ def insert(model: type[models.Model], rows: Sequence[dict[str, Any]]) -> None:
         connection.connection.execute(f"INSERT INTO {table} ({names}) VALUES {', '.join([placeholders] * size)}",  # noqa: S608
                                       [value for row in chunk for value in row])
         start += size
+
+
+def _copy(table: str, names: str, fields: list[models.Field], values: list[list]) -> None:
+    """PostgreSQL: the rows in one COPY, in binary form: nothing to escape on our side or to parse
+    on the server's (the importing process spent 0.1 s less on 10,000 documents than with text)."""
+    # Each column's type for psycopg, from the field's own: "varchar(500)" is a varchar.
+    types = [field.db_type(connection).split("(")[0] for field in fields]
+    with connection.cursor() as cursor:
+        raw = cursor.cursor  # psycopg's own, whose adapters this COPY may change
+        oid = raw.adapters.types["jsonb"].oid
+        raw.adapters.register_dumper(None, type("JSONTextDumper", (_JSONTextDumper,), {"oid": oid}))
+        with raw.copy(f"COPY {table} ({names}) FROM STDIN (FORMAT BINARY)") as copy:  # noqa: S608 - our names
+            copy.set_types(types)
+            for row in values:
+                copy.write_row(row)
+
+
+class _JSONTextDumper(Dumper):
+    """JSON text (what _preparer gives) as binary jsonb: a version byte, then the text."""
+
+    format = Format.BINARY
+
+    def dump(self, obj: str) -> bytes:
+        return b"\x01" + obj.encode()
 
 
 def _max_variables() -> int:
@@ -118,8 +152,8 @@ def _preparer(field: models.Field):
     field's preparation adds nothing to it for the values the importer gives, else the field's."""
     ops = connection.ops
     if isinstance(field, models.JSONField):
-        # JSON text, on both databases (COPY's text format takes it for a jsonb column as it is):
-        # psycopg's Jsonb wrapper, which the backend's adapter returns, cost twice the encoding.
+        # JSON text, on both databases (_JSONTextDumper sends it to PostgreSQL as it is): psycopg's
+        # Jsonb wrapper, which the backend's adapter returns, cost twice the encoding.
         def adapt(value):
             return str(value) if isinstance(value, JSONText) else json.dumps(value, cls=field.encoder)
     elif isinstance(field, models.DateTimeField):
