@@ -6,5 +6,6 @@ class ClippingsConfig(AppConfig):
     verbose_name = "Newsroom"
 
     def ready(self):
-        # Connects the public cache's receivers of content_changed and of the model signals.
-        from . import cache  # noqa: F401
+        # The public cache's receivers of content_changed and of the model signals; Field's
+        # in_array lookup.
+        from . import cache, lookups  # noqa: F401
