@@ -38,7 +38,7 @@ from .documents import (
 from .locks import hold_lock
 from .models import Article, Image, ImportRun, PressRelease, Provider, RelatedLink, Topic
 from .models.press_releases import PRESS_RELEASE_SOURCE_FIELDS
-from .parsing import Parser, default_workers, parse
+from .parsing import MIN_DOCUMENTS_FOR_WORKERS, Parser, default_workers, parse
 from .signals import content_changed
 
 CREATED, UPDATED, UNCHANGED, FAILED = "created", "updated", "unchanged", "failed"
@@ -154,25 +154,47 @@ def iter_document_paths(paths: Iterable[str | Path]) -> Iterator[Path]:
     (`fixtures` from the project directory, or `/srv/newsroom/fixtures` from cron)."""
     for path in (Path(os.path.abspath(path)) for path in paths):
         if path.is_dir():
-            yield from sorted(
-                p for p in path.rglob("*")
-                if p.is_file() and not any(part.startswith(".") for part in p.relative_to(path).parts)
-            )
+            # In the order of Path objects (component by component), as before os.scandir replaced
+            # Path.rglob: a file's kind comes with its name, so 10,000 files cost no stat call each.
+            yield from map(Path, sorted(_files_below(str(path)), key=lambda name: name.split(os.sep)))
         else:
             yield path
+
+
+def _files_below(directory: str) -> Iterator[str]:
+    """The files below `directory` (symbolic links to files included), except under a hidden name;
+    as Path.rglob did, links to directories are not followed and unreadable directories are skipped."""
+    try:
+        with os.scandir(directory) as scan:
+            entries = list(scan)
+    except PermissionError:
+        return
+    for entry in entries:
+        if entry.name.startswith("."):
+            continue
+        if entry.is_dir(follow_symlinks=False):
+            yield from _files_below(entry.path)
+        elif entry.is_file():
+            yield entry.path
 
 
 def read_source(path: Path) -> SourceFile:
     name = str(path)
     try:
-        size = path.stat().st_size
-        if size > MAX_DOCUMENT_BYTES:  # refuse before reading it all into memory
-            return SourceFile(name, error=DocumentError(
-                f"the file is {size / 1048576:.1f} MB; documents over 5 MB are refused"))
-        data = path.read_bytes()
+        with open(name, "rb", buffering=0) as file:
+            size = os.fstat(file.fileno()).st_size
+            if size > MAX_DOCUMENT_BYTES:  # refuse before reading it all into memory
+                return SourceFile(name, error=DocumentError(
+                    f"the file is {size / 1048576:.1f} MB; documents over 5 MB are refused"))
+            data = file.readall()
     except OSError as error:
         return SourceFile(name, error=DocumentError(f"cannot be read: {error.strerror or error}"))
     return SourceFile(name, data, content_hash(data))
+
+
+def hash_files(paths: list[Path]) -> set[str]:
+    """The content hashes of the files that can be read."""
+    return {source.hash for source in map(read_source, paths) if source.hash}
 
 
 class Importer:
@@ -186,9 +208,9 @@ class Importer:
         self.progress = progress or (lambda done: None)
         self.workers = default_workers() if workers is None else workers
         self.report = ImportReport()
-        # Every file of this run, by content hash; those not written yet, by name: see _claim.
-        self.run_hashes: set[str] = set()
-        self.unhashed: list[Path] = []
+        # Every file of this run, by content hash (computed when first needed: see import_paths);
+        # those not written yet, by name: see _claim.
+        self._run_hashes: Callable[[], set[str]] = set
         self.names_to_come: set[str] = set()
         self.later: list = []
         self.writes = 0  # transactions that wrote documents, so far
@@ -197,13 +219,19 @@ class Importer:
     def import_paths(self, paths: Iterable[str | Path]) -> ImportReport:
         started = timezone.now()
         documents = list(iter_document_paths(paths))
-        self.unhashed = documents
         self.names_to_come = {source_name(path) for path in documents}
+        self._run_hashes = functools.cache(lambda: hash_files(documents))
+        hashing = False
         with _fewer_collections(), Parser(self.workers) as parser:
             # Read and parse up to READ_AHEAD batches ahead of the one being written.
             ahead: deque[ReadBatch] = deque()
             for batch in _batched(documents, self.batch_size):
                 ahead.append(self.read_batch(batch, parser))
+                if len(batch) == self.batch_size and not hashing:
+                    # Every file's hash, which the first claim of a record waits for (_claim): taken
+                    # by the parsing process once it has the first batches to parse, rather than
+                    # here, where the writes would wait for it (0.12 s for 10,000 files).
+                    self._run_hashes, hashing = parser.call(hash_files, documents), True
                 if len(ahead) > READ_AHEAD:
                     self.write_batch(ahead.popleft())
             while ahead:
@@ -231,13 +259,13 @@ class Importer:
         to_parse = {f.hash: f.data for f in files if f.error is None and f.hash not in known}
         return ReadBatch(files, known, self.writes, list(to_parse), parser.submit(list(to_parse.values())))
 
+    @property
+    def run_hashes(self) -> set[str]:
+        """The content hash of every file of this run: which record a document may take must not
+        depend on the batch its rival is read in (_claim)."""
+        return self._run_hashes()
+
     def write_batch(self, batch: "ReadBatch") -> None:
-        if self.unhashed:
-            # Every file's hash before the first write: which record a document may take must not
-            # depend on the batch its rival is read in. Taken here rather than before reading: the
-            # parsing process works on the first batches meanwhile (0.3 s for 10,000 files).
-            self.run_hashes = {source.hash for source in map(read_source, self.unhashed) if source.hash}
-            self.unhashed = []
         parsed = dict(zip(batch.parsed_hashes, batch.parsed(), strict=True))
         known = batch.known
         if known and batch.writes_before != self.writes:
@@ -274,10 +302,10 @@ class Importer:
 
     def _known_hashes(self, hashes: list[str]) -> dict[str, str]:
         """Documents imported before, byte for byte: unchanged, so not even parsed again."""
-        known = dict.fromkeys(Article.objects.filter(source_hash__in=hashes).values_list("source_hash", flat=True),
-                              ARTICLE)
+        known = dict.fromkeys(
+            Article.objects.filter(source_hash__in_array=hashes).values_list("source_hash", flat=True), ARTICLE)
         known.update(dict.fromkeys(
-            PressRelease.objects.filter(source_hash__in=hashes).values_list("source_hash", flat=True),
+            PressRelease.objects.filter(source_hash__in_array=hashes).values_list("source_hash", flat=True),
             PRESS_RELEASE))
         return known
 
@@ -342,7 +370,7 @@ class Importer:
         topics = ensure_topics({name for _, doc in items for name in doc.topics}, outcome)
         # Locked until the batch commits: an editor's change made meanwhile waits, then applies to
         # what the import wrote, instead of being overwritten with what the import read before it.
-        existing = {a.url: a for a in Article.objects.filter(url__in=[doc.url for _, doc in items])
+        existing = {a.url: a for a in Article.objects.filter(url__in_array=[doc.url for _, doc in items])
                     .order_by("pk").select_for_update().prefetch_related("topics")}
         created: list[tuple[Article, Clipping]] = []
         updated: list[tuple[Article, Clipping, bool]] = []
@@ -492,9 +520,16 @@ def _fewer_collections():
 
 
 def _batched(items: Iterable, size: int) -> Iterator[list]:
+    """Batches of `size` items, the first ones smaller. Writes begin once the first batch is parsed,
+    and each batch is parsed while the one before it is written, which takes longer: batches that
+    start at an eighth of the size and grow by half each time get the writes going sooner, with the
+    parsing still ahead of them (at 500, the first wait for the parsing process: 0.19 s → 0.02 s)."""
     iterator = iter(items)
-    while batch := list(itertools.islice(iterator, size)):
+    # No fewer than a parsing process takes (smaller batches are parsed here, while writes wait).
+    current = min(size, max(MIN_DOCUMENTS_FOR_WORKERS, size // 8))
+    while batch := list(itertools.islice(iterator, current)):
         yield batch
+        current = min(size, current * 3 // 2)
 
 
 def _rounds(items: list[tuple[SourceFile, Clipping]]) -> Iterator[list[tuple[SourceFile, Clipping]]]:
@@ -548,7 +583,7 @@ def ensure_providers(found: list[ProviderData], outcome: ImportReport) -> dict[s
     names = {}
     for provider in found:
         names.setdefault(provider.domain, provider.name)
-    providers = {p.domain: p for p in Provider.objects.filter(domain__in=names)}
+    providers = {p.domain: p for p in Provider.objects.filter(domain__in_array=names)}
     missing = [domain for domain in names if domain not in providers]
     if missing:
         # Choose slugs, then ask whether any is taken (a numbered "-2" as much as the plain one);
@@ -634,7 +669,7 @@ def save_related_links(created: list[tuple[int, Clipping]], updated: list[tuple[
     for updated articles; returns the ids of the updated articles whose coverage changed."""
     owned = [*created, *updated]
     urls = {link.url for _, doc in owned for link in doc.related}
-    ours = dict(Article.objects.filter(url__in=urls).values_list("url", "pk")) if urls else {}
+    ours = dict(Article.objects.filter(url__in_array=urls).values_list("url", "pk")) if urls else {}
     existing = {(link.article_id, link.url): link
                 for link in RelatedLink.objects.filter(article__in=[pk for pk, _ in updated])} if updated else {}
     new, new_images, changed, kept = [], [], [], []
@@ -676,5 +711,5 @@ def save_related_links(created: list[tuple[int, Clipping]], updated: list[tuple[
 def link_related_coverage(new_urls: list[str]) -> None:
     """Related links imported before the article they point at now point at it."""
     if new_urls:
-        RelatedLink.objects.filter(target__isnull=True, url__in=new_urls).update(
+        RelatedLink.objects.filter(target__isnull=True, url__in_array=new_urls).update(
             target=Subquery(Article.objects.filter(url=OuterRef("url")).values("pk")[:1]))

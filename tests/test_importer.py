@@ -26,6 +26,7 @@ from clippings.importer import (
     UNCHANGED,
     UPDATED,
     Importer,
+    iter_document_paths,
     unique_slugs,
 )
 from clippings.models import Article, Image, ImportRun, PressRelease, Provider, RelatedLink, Status, Topic
@@ -1067,6 +1068,41 @@ def test_an_imported_story_moved_to_another_file_stays_with_it(db, tmp_path, bat
     copy_seed("000", tmp_path / "new", {'Permanent"': 'Permanent (another copy)"'}, name="a.txt")  # read first
     assert counts(import_paths(tmp_path / "new", batch_size=batch_size)) == {ARTICLE: {UNCHANGED: 2}}
     assert Article.objects.get().title.endswith("Permanent")
+
+
+@pytest.mark.parametrize("workers", [0, 1])
+def test_a_story_moved_to_another_file_stays_with_it_in_a_large_import(db, tmp_path, workers):
+    # With 64 documents or more, the hashes of the run's files, which decide the rival's claim,
+    # are taken by the parsing process while the first batches are written.
+    (tmp_path / "old").mkdir()
+    import_paths(copy_seed("000", tmp_path / "old", name="b.txt"))
+    (tmp_path / "old").rename(tmp_path / "new")
+    (tmp_path / "new" / "b.txt").rename(tmp_path / "new" / "z.txt")
+    copy_seed("000", tmp_path / "new", {'Permanent"': 'Permanent (another copy)"'}, name="a.txt")  # read first
+    generate_documents(tmp_path / "new" / "m", 70, seed=7)  # read between them
+    report = import_paths(tmp_path / "new", batch_size=10, workers=workers)
+    assert report.ok, report.failures
+    assert report.counts[ARTICLE][UNCHANGED] == 2
+    story = Article.objects.get(source_hash=content_hash((tmp_path / "new" / "z.txt").read_bytes()))
+    assert story.title.endswith("Permanent")
+    assert not Article.objects.filter(title__endswith="(another copy)").exists()
+
+
+def test_the_files_below_a_directory_in_a_stable_order(tmp_path):
+    # Component by component (a/b.txt before a-c.txt), hidden names skipped, links to files
+    # followed and links to directories not: as Path.rglob gave them before os.scandir did.
+    for name in ("b.txt", "a.txt", "A.txt", "a-c.txt", "a/b.txt", "a/.hidden.txt", ".git/HEAD", "z/y/x.txt",
+                 "é.txt", "a b/c.txt"):
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text("x")
+    (tmp_path / "link.txt").symlink_to(tmp_path / "a.txt")
+    (tmp_path / "link-dir").symlink_to(tmp_path / "z", target_is_directory=True)
+    (tmp_path / "dangling.txt").symlink_to(tmp_path / "missing.txt")
+    found = list(iter_document_paths([tmp_path]))
+    assert [str(path.relative_to(tmp_path)) for path in found] == [
+        "A.txt", "a/b.txt", "a b/c.txt", "a-c.txt", "a.txt", "b.txt", "link.txt", "z/y/x.txt", "é.txt"]
+    assert found == sorted(path for path in tmp_path.rglob("*") if path.is_file()
+                           and not any(part.startswith(".") for part in path.relative_to(tmp_path).parts))
 
 
 @pytest.mark.parametrize("batch_size", [1, 10])
