@@ -45,7 +45,8 @@ class Article(Editorial, Imported):
     kind = models.CharField("type", max_length=50, blank=True)
     quality = models.IntegerField(null=True, blank=True)
     heat = models.IntegerField(null=True, blank=True)
-    provider = models.ForeignKey(Provider, on_delete=models.PROTECT, related_name="articles")
+    # No index of its own: article_provider_date (provider, -published_at) serves lookups by provider.
+    provider = models.ForeignKey(Provider, on_delete=models.PROTECT, related_name="articles", db_index=False)
     topics = models.ManyToManyField(Topic, related_name="articles", blank=True)
     source_published = models.BooleanField(
         "published at source", default=False,
@@ -143,7 +144,8 @@ class Image(models.Model):
 class RelatedLink(models.Model):
     """Coverage the source lists beside an article: often the same story from another provider."""
 
-    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="related_links")
+    # No index of its own: related_link_unique_per_article (article, url) serves lookups by article.
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="related_links", db_index=False)
     position = models.PositiveSmallIntegerField(default=0)
     url = models.URLField("canonical URL", max_length=2000)
     web_url = models.URLField("web URL", max_length=2000, blank=True)
