@@ -15,6 +15,7 @@ from typing import Any
 
 import yaml
 from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.text import slugify
 
 from .cleaning import InvalidURL, canonical_url, clean_line, clean_paragraphs, domain_of
 
@@ -185,6 +186,7 @@ class Clipping:
     amp_url: str
     cdn_amp_url: str
     title: str
+    slug: str  # of a new article (made while parsing, in the parsing process: see parsing.py)
     excerpt: str
     published_at: datetime | None
     category: str
@@ -532,10 +534,11 @@ def parse_clipping(text: str) -> Clipping:
     raw_json = _as_json(fields)
     url, web_url, original_url = _primary_url(fields)
     secured = data.get("secured")
+    title = fields.text_field("title", required=True)[:500]
     return Clipping(
         url=url, web_url=web_url, original_url=original_url,
         amp_url=fields.url("ampWebUrl"), cdn_amp_url=fields.url("cdnAmpWebUrl"),
-        title=fields.text_field("title", required=True)[:500], excerpt=fields.text_field("excerpt"),
+        title=title, slug=slugify(title)[:200] or "article", excerpt=fields.text_field("excerpt"),
         published_at=fields.moment("publishedDateTime"), category=fields.text_field("category")[:50],
         kind=fields.text_field("type")[:50], quality=fields.integer("quality"), heat=fields.integer("heat"),
         source_published=fields.boolean("published"), provider=_provider(fields, url),

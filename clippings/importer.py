@@ -389,7 +389,7 @@ class Importer:
                 outcome.add(ARTICLE, UNCHANGED)
                 continue
             if article is None:
-                article = Article(url=doc.url, slug=slugify(doc.title)[:200] or "article", first_imported_at=now)
+                article = Article(url=doc.url, slug=doc.slug, first_imported_at=now)
             to_apply = article.take_source_values(doc.source_values(providers[doc.provider.domain].pk))
             changed = False
             for name, value in to_apply.items():
