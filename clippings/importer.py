@@ -15,6 +15,7 @@ import operator
 import os
 from collections import Counter, defaultdict, deque
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -174,7 +175,12 @@ def _files_below(directory: str) -> Iterator[str]:
             continue
         if entry.is_dir(follow_symlinks=False):
             yield from _files_below(entry.path)
-        elif entry.is_file():
+            continue
+        try:
+            is_file = entry.is_file()
+        except OSError:  # a link in a loop, or through a file: not a file, as Path.is_file() says
+            continue
+        if is_file:
             yield entry.path
 
 
@@ -208,9 +214,9 @@ class Importer:
         self.progress = progress or (lambda done: None)
         self.workers = default_workers() if workers is None else workers
         self.report = ImportReport()
-        # Every file of this run, by content hash (computed when first needed: see import_paths);
-        # those not written yet, by name: see _claim.
-        self._run_hashes: Callable[[], set[str]] = set
+        # Every file of this run, by content hash (being computed: see import_paths); those not
+        # written yet, by name: see _claim.
+        self._run_hashes: Future[set[str]] | None = None
         self.names_to_come: set[str] = set()
         self.later: list = []
         self.writes = 0  # transactions that wrote documents, so far
@@ -220,18 +226,16 @@ class Importer:
         started = timezone.now()
         documents = list(iter_document_paths(paths))
         self.names_to_come = {source_name(path) for path in documents}
-        self._run_hashes = functools.cache(lambda: hash_files(documents))
-        hashing = False
-        with _fewer_collections(), Parser(self.workers) as parser:
+        # Every file's hash, which the first claim of a record waits for (_claim), taken in a thread
+        # while the first batches are read and parsed, rather than before the first write, which
+        # waited for it (0.12 s for 10,000 files; reading files and hashing release the GIL).
+        with ThreadPoolExecutor(1, thread_name_prefix="hashes") as hashing, _fewer_collections(), \
+                Parser(self.workers) as parser:
+            self._run_hashes = hashing.submit(hash_files, documents)
             # Read and parse up to READ_AHEAD batches ahead of the one being written.
             ahead: deque[ReadBatch] = deque()
-            for batch in _batched(documents, self.batch_size):
+            for batch in _growing_batches(documents, self.batch_size):
                 ahead.append(self.read_batch(batch, parser))
-                if len(batch) == self.batch_size and not hashing:
-                    # Every file's hash, which the first claim of a record waits for (_claim): taken
-                    # by the parsing process once it has the first batches to parse, rather than
-                    # here, where the writes would wait for it (0.12 s for 10,000 files).
-                    self._run_hashes, hashing = parser.call(hash_files, documents), True
                 if len(ahead) > READ_AHEAD:
                     self.write_batch(ahead.popleft())
             while ahead:
@@ -263,7 +267,7 @@ class Importer:
     def run_hashes(self) -> set[str]:
         """The content hash of every file of this run: which record a document may take must not
         depend on the batch its rival is read in (_claim)."""
-        return self._run_hashes()
+        return self._run_hashes.result() if self._run_hashes else set()
 
     def write_batch(self, batch: "ReadBatch") -> None:
         parsed = dict(zip(batch.parsed_hashes, batch.parsed(), strict=True))
@@ -520,6 +524,12 @@ def _fewer_collections():
 
 
 def _batched(items: Iterable, size: int) -> Iterator[list]:
+    iterator = iter(items)
+    while batch := list(itertools.islice(iterator, size)):
+        yield batch
+
+
+def _growing_batches(items: Iterable, size: int) -> Iterator[list]:
     """Batches of `size` items, the first ones smaller. Writes begin once the first batch is parsed,
     and each batch is parsed while the one before it is written, which takes longer: batches that
     start at an eighth of the size and grow by half each time get the writes going sooner, with the

@@ -10,18 +10,15 @@ imported. They run only `parse_all` (no database: the connection they inherit is
 they end without closing it), and they go when the import ends.
 """
 
-import functools
 import multiprocessing
 import os
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from typing import TypeVar
 
 from .documents import Clipping, DocumentError, PressReleaseText, read_document
 
 Parsed = Clipping | PressReleaseText | DocumentError
-T = TypeVar("T")
 # Below this many documents a batch is parsed in the importing process: handing it over would
 # cost more than it saves (and a small import, a test's, needs no processes at all).
 MIN_DOCUMENTS_FOR_WORKERS = 64
@@ -83,27 +80,6 @@ class Parser:
             return parsed
 
         return results
-
-    def call(self, function: Callable[[list], T], items: list) -> Callable[[], T]:
-        """`function(items)`, in a worker process if there is one and `items` are many enough to
-        be worth it (otherwise here, when first asked for): returns what waits for the result."""
-        if self.workers < 1 or len(items) < MIN_DOCUMENTS_FOR_WORKERS:
-            return functools.cache(lambda: function(items))
-        if self._pool is None:
-            self._pool = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("fork"))
-        try:
-            future = self._pool.submit(function, items)
-        except BrokenProcessPool:
-            self.workers = 0
-            return self.call(function, items)
-
-        def result() -> T:
-            try:
-                return future.result()
-            except BrokenProcessPool:
-                return function(items)
-
-        return functools.cache(result)
 
     def __enter__(self):
         return self

@@ -1072,8 +1072,8 @@ def test_an_imported_story_moved_to_another_file_stays_with_it(db, tmp_path, bat
 
 @pytest.mark.parametrize("workers", [0, 1])
 def test_a_story_moved_to_another_file_stays_with_it_in_a_large_import(db, tmp_path, workers):
-    # With 64 documents or more, the hashes of the run's files, which decide the rival's claim,
-    # are taken by the parsing process while the first batches are written.
+    # The hashes of the run's files, which decide the rival's claim, are taken in a thread while
+    # the first batches are read, parsed (by a parsing process or not) and written.
     (tmp_path / "old").mkdir()
     import_paths(copy_seed("000", tmp_path / "old", name="b.txt"))
     (tmp_path / "old").rename(tmp_path / "new")
@@ -1090,7 +1090,8 @@ def test_a_story_moved_to_another_file_stays_with_it_in_a_large_import(db, tmp_p
 
 def test_the_files_below_a_directory_in_a_stable_order(tmp_path):
     # Component by component (a/b.txt before a-c.txt), hidden names skipped, links to files
-    # followed and links to directories not: as Path.rglob gave them before os.scandir did.
+    # followed and links to directories not, links to nowhere skipped: as Path.rglob gave them
+    # before os.scandir did.
     for name in ("b.txt", "a.txt", "A.txt", "a-c.txt", "a/b.txt", "a/.hidden.txt", ".git/HEAD", "z/y/x.txt",
                  "é.txt", "a b/c.txt"):
         (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
@@ -1098,6 +1099,8 @@ def test_the_files_below_a_directory_in_a_stable_order(tmp_path):
     (tmp_path / "link.txt").symlink_to(tmp_path / "a.txt")
     (tmp_path / "link-dir").symlink_to(tmp_path / "z", target_is_directory=True)
     (tmp_path / "dangling.txt").symlink_to(tmp_path / "missing.txt")
+    (tmp_path / "loop.txt").symlink_to(tmp_path / "loop.txt")  # regression: these two crashed the walk
+    (tmp_path / "through-a-file.txt").symlink_to(tmp_path / "a.txt" / "x")
     found = list(iter_document_paths([tmp_path]))
     assert [str(path.relative_to(tmp_path)) for path in found] == [
         "A.txt", "a/b.txt", "a b/c.txt", "a-c.txt", "a.txt", "b.txt", "link.txt", "z/y/x.txt", "é.txt"]
