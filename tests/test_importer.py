@@ -1258,6 +1258,10 @@ def test_an_import_goes_on_when_its_parsing_process_is_killed(db, tmp_path):
     generate_documents(tmp_path, 300, seed=6)
 
     def kill_the_parser(done):
+        # Between batches: by now the parsing process has sent the batch it was given. Killed while
+        # sending one, it would leave half a message in the pool's pipe, and the pool would wait
+        # for the rest for ever (a limit of concurrent.futures' process pool, not handled here).
+        time.sleep(0.5)
         for process in multiprocessing.active_children():
             os.kill(process.pid, signal.SIGKILL)
             process.join()
