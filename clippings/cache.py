@@ -9,9 +9,17 @@ The version lives in the default cache, which must be shared by all server proce
 production) for an invalidation in one process to reach the others. Each process re-reads it at
 most every VERSION_RECHECK_SECONDS, and keeps its own copy of the pages it served (keyed by the
 version, so never stale), so that a cached page costs no round trip to the shared cache.
+
+Should the shared cache not answer (Redis down), pages are served uncached, without ETag, rather
+than not at all: no process can know of another's changes then, so none may serve a copy. A
+change readers could see, though, fails (its transaction rolls back) when its new version cannot
+be announced: committed unannounced, it would leave the other processes serving pages from before
+it until they expire. A process that saw the shared cache fail also starts a new version at its
+first answer after (a second later at the soonest).
 """
 
 import hashlib
+import logging
 import threading
 import time
 from datetime import UTC, datetime
@@ -27,6 +35,7 @@ from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.views.decorators.http import condition
+from redis.exceptions import RedisError
 
 from .models import Article, Image, PressRelease, Provider, RelatedLink, Topic
 from .signals import content_changed
@@ -34,6 +43,41 @@ from .signals import content_changed
 STATE_KEY = "public:content-version"
 PAGE_SECONDS = 300
 VERSION_RECHECK_SECONDS = 0.1
+# After the shared cache failed to answer, a process asks it again this much later (not at every
+# request, which would each wait for its timeout).
+SHARED_RETRY_SECONDS = 1.0
+
+log = logging.getLogger(__name__)
+_shared = {"failed": False, "retry_at": 0.0}  # this process's view of the shared cache's health
+_UNREACHABLE = object()
+
+
+def shared(method: str, *args):
+    """`cache.<method>(*args)` on the shared cache, or _UNREACHABLE when it does not answer."""
+    if _shared["failed"] and time.monotonic() < _shared["retry_at"]:
+        return _UNREACHABLE
+    try:
+        result = getattr(cache, method)(*args)
+    except (RedisError, OSError):  # not answering (refused, timed out...), not a bug of ours
+        if not _shared["failed"]:
+            log.exception("The shared cache does not answer: pages are served uncached until it does")
+        _shared.update(failed=True, retry_at=time.monotonic() + SHARED_RETRY_SECONDS)
+        return _UNREACHABLE
+    if _shared["failed"]:
+        _shared["failed"] = False
+        log.warning("The shared cache answers again: a new content version starts")
+        new_version()
+    return result
+
+
+def shared_get_or_set(key: str, compute, timeout: int):
+    """A value kept in the shared cache for `timeout` seconds; computed each time it cannot be."""
+    value = shared("get", key)
+    if value is _UNREACHABLE or value is None:
+        value = compute()
+        shared("set", key, value, timeout)
+    return value
+
 
 _seen = {"state": None, "checked": 0.0}  # this process's last look at the shared version
 _local_data = {"version": None, "values": {}}  # this process's copy of cached_data()
@@ -51,23 +95,33 @@ def _next_withdrawal() -> float | None:
     return min(times) if times else None
 
 
-def new_version(*, expires_as_before: bool = False) -> dict:
+def new_version(*, expires_as_before: bool = False, announce: bool = False) -> dict:
     """Start another content version; `expires_as_before` keeps the last one's end rather than
-    asking the database (two queries) for the next withdrawal."""
+    asking the database (two queries) for the next withdrawal. With `announce` (a change was
+    made), the shared cache's error is raised when it cannot be told."""
     before = _seen["state"] if expires_as_before else None
     expires = before["expires"] if before is not None else _next_withdrawal()
     state = {"version": time.time_ns(), "modified": time.time(), "expires": expires}
-    cache.set(STATE_KEY, state, None)
+    if announce:
+        cache.set(STATE_KEY, state, None)
+    else:
+        shared("set", STATE_KEY, state, None)
     _seen.update(state=state, checked=time.monotonic())
     return state
 
 
-def current_version() -> dict:
-    """{version, modified, expires}: what the pages served now were built from."""
+def current_version() -> dict | None:
+    """{version, modified, expires}: what the pages served now were built from; None while the
+    shared cache does not answer (nothing may be served from a cache then)."""
     state = _seen["state"]
-    if state is None or time.monotonic() - _seen["checked"] > VERSION_RECHECK_SECONDS:
-        state = cache.get(STATE_KEY)
-        _seen.update(state=state, checked=time.monotonic())
+    if state is None or _shared["failed"] or time.monotonic() - _seen["checked"] > VERSION_RECHECK_SECONDS:
+        asked = time.monotonic()
+        read = shared("get", STATE_KEY)
+        if read is _UNREACHABLE:
+            return None
+        if _seen["checked"] < asked:  # (else shared() has just started a version: it answers again)
+            _seen.update(state=read, checked=time.monotonic())
+        state = _seen["state"]
     if state is None or (state["expires"] is not None and state["expires"] <= time.time()):
         state = new_version()
     return state
@@ -75,7 +129,9 @@ def current_version() -> dict:
 
 def clear() -> None:
     """Forget every cached page and the version (for tests, whose database rolls back silently)."""
-    cache.clear()
+    _shared.update(failed=False, retry_at=0.0)
+    shared("clear")
+    _shared.update(failed=False, retry_at=0.0)
     _local_pages.clear()
     _seen.update(state=None, checked=0.0)
     _local_data.update(version=None, values={})
@@ -83,17 +139,15 @@ def clear() -> None:
 
 def cached_data(name: str, compute):
     """A value computed from public content, kept until the content changes (facet choices...)."""
-    version = current_version()["version"]
+    state = current_version()
+    if state is None:
+        return compute()
+    version = state["version"]
     if _local_data["version"] != version:
         _local_data.update(version=version, values={})
     values = _local_data["values"]
     if name not in values:
-        key = f"public:data:{version}:{name}"
-        value = cache.get(key)
-        if value is None:
-            value = compute()
-            cache.set(key, value, PAGE_SECONDS)
-        values[name] = value
+        values[name] = shared_get_or_set(f"public:data:{version}:{name}", compute, PAGE_SECONDS)
     return values[name]
 
 
@@ -107,7 +161,7 @@ def _new_version_at_commit(announced: int):
         if getattr(_commits, "last", 0) > announced:
             return
         _commits.last = time.perf_counter_ns()
-        new_version()
+        new_version()  # committed already: should this fail, the shared cache's failure is logged
 
     return start_if_not_yet
 
@@ -115,14 +169,14 @@ def _new_version_at_commit(announced: int):
 @receiver(content_changed)
 def start_new_version(sender, **kwargs):
     if not transaction.get_connection().in_atomic_block:
-        new_version()
+        new_version(announce=True)
         return
     # Until the write commits, other processes still read the old content, and a page they render
     # now would be kept under the new version as if current: another version at commit drops such
     # pages. A transaction may announce many rows (deleting an article announces each of its
     # related links and images): each starts a version without asking the database when the next
     # withdrawal is, and only the first callback at commit asks.
-    new_version(expires_as_before=True)
+    new_version(expires_as_before=True, announce=True)
     transaction.on_commit(_new_version_at_commit(time.perf_counter_ns()))
 
 
@@ -144,21 +198,24 @@ def _reader_is_anonymous(request) -> bool:
     return settings.SESSION_COOKIE_NAME not in request.COOKIES
 
 
-def _etag(request, *args, **kwargs) -> str:
-    return f'"{current_version()["version"]:x}"'
+def _etag(request, *args, **kwargs) -> str | None:
+    state = current_version()
+    return f'"{state["version"]:x}"' if state else None
 
 
 def _last_modified(request, *args, **kwargs):
-    return datetime.fromtimestamp(current_version()["modified"], tz=UTC)
+    state = current_version()
+    return datetime.fromtimestamp(state["modified"], tz=UTC) if state else None
 
 
-def _page_key(request) -> str:
+def _page_key(request, state: dict) -> str:
     path = hashlib.md5(request.get_full_path().encode(), usedforsecurity=False).hexdigest()
-    return f"public:page:{current_version()['version']}:{request.method}:{path}"
+    return f"public:page:{state['version']}:{request.method}:{path}"
 
 
 def _page_seconds() -> int:
-    expires = current_version()["expires"]
+    state = current_version()
+    expires = state["expires"] if state else None
     if expires is None:
         return PAGE_SECONDS
     return max(1, min(PAGE_SECONDS, int(expires - time.time())))
@@ -167,14 +224,16 @@ def _page_seconds() -> int:
 def _cached_page(key):
     response = _local_pages.get(key)
     if response is None:
-        response = cache.get(key)
+        response = shared("get", key)
+        if response is _UNREACHABLE:
+            return None
         if response is not None:
             _local_pages.set(key, response, _page_seconds())
     return response
 
 
 def _keep_page(key, response) -> None:
-    cache.set(key, response, _page_seconds())
+    shared("set", key, response, _page_seconds())
     _local_pages.set(key, response, _page_seconds())
 
 
@@ -218,9 +277,10 @@ def public_page(view):
             and request.method in ("GET", "HEAD")
             and _reader_is_anonymous(request)
         )
-        if not use_cache:
+        state = current_version() if use_cache else None
+        if state is None:  # not to be cached, or the shared cache does not answer
             return _uncached(view, request, *args, **kwargs)
-        key = _page_key(request)
+        key = _page_key(request, state)
         response = _cached_page(key)
         if response is not None:
             return response

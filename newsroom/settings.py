@@ -224,10 +224,12 @@ AXES_RESET_ON_SUCCESS = True
 AXES_CLIENT_IP_CALLABLE = "newsroom.middleware.client_ip"
 
 # Cache: Redis when NEWSROOM_CACHE_URL (or REDIS_URL) is set, shared by every app server;
-# otherwise each process keeps its own in memory.
+# otherwise each process keeps its own in memory. Should Redis not answer, pages are served
+# uncached (clippings/cache.py): the timeouts bound how long a request waits to find that out.
 _CACHE_URL = os.environ.get("NEWSROOM_CACHE_URL", "").strip() or os.environ.get("REDIS_URL", "").strip()
 CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _CACHE_URL}
+    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _CACHE_URL,
+                "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1}}
     if _CACHE_URL
     else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
 }

@@ -6,7 +6,9 @@ from datetime import timedelta
 from unittest import mock
 
 import pytest
+import redis
 from django.conf import settings
+from django.db import transaction
 from django.http import HttpResponse
 from django.urls import reverse
 from django.utils import timezone
@@ -147,3 +149,67 @@ def test_error_pages_are_not_cached(client, db):
     # No content_changed: had the 404 been cached, it would still be served.
     Article.objects.filter(pk=article.pk).update(status=Status.PUBLISHED)
     assert client.get(article.get_absolute_url()).status_code == 200
+
+
+# The shared cache down: pages uncached rather than errors ----------------------------------------
+
+NO_REDIS = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+                        "LOCATION": "redis://127.0.0.1:1/0"}}  # nothing listens there: refused at once
+REDIS = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+                     "LOCATION": "redis://127.0.0.1:6379/11"}}
+
+
+def redis_answers() -> bool:
+    import redis
+
+    try:
+        return redis.Redis.from_url(REDIS["default"]["LOCATION"], socket_connect_timeout=0.5).ping()
+    except redis.RedisError:
+        return False
+
+
+def test_pages_are_served_uncached_while_the_shared_cache_does_not_answer(client, admin_client, db, settings):
+    article = PublishedArticleFactory(title="Served anyway")
+    settings.CACHES = NO_REDIS
+    time.sleep(public_cache.VERSION_RECHECK_SECONDS)  # until the process asks for the version again
+    for url in ["/", LIST, article.get_absolute_url(), "/search/?q=served", "/robots.txt",
+                reverse("clippings:coverage_feed_rss"), "/sitemap.xml"]:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert not response.has_header("ETag"), url  # no version to answer a conditional GET by
+    assert admin_client.get(reverse("admin:clippings_article_changelist")).status_code == 200
+    Article.objects.filter(pk=article.pk).update(title="Edited behind the cache")  # announces nothing
+    assert "Edited behind the cache" in client.get(LIST).content.decode()  # rendered anew
+
+
+def test_a_change_that_cannot_be_announced_is_refused(client, db, settings):
+    # Committed unannounced, it would leave other processes serving pages from before it.
+    draft = PublishedArticleFactory(title="Published while Redis is down", status=Status.DRAFT)
+    settings.CACHES = NO_REDIS
+    with pytest.raises(redis.exceptions.ConnectionError), transaction.atomic():  # as the admin saves
+        draft.status = Status.PUBLISHED
+        draft.save()
+    draft.refresh_from_db()
+    assert draft.status == Status.DRAFT
+    assert "Published while Redis is down" not in client.get(LIST).content.decode()
+
+
+@pytest.mark.skipif(not redis_answers(), reason="needs Redis on 127.0.0.1:6379")
+def test_pages_are_cached_again_once_the_shared_cache_answers(client, db, settings, django_assert_num_queries):
+    settings.CACHES = REDIS
+    public_cache.clear()
+    try:
+        PublishedArticleFactory(title="Before the outage")
+        before = client.get(LIST).content.decode()
+        assert "Before the outage" in before
+        settings.CACHES = NO_REDIS
+        assert client.get(LIST).content.decode() == before  # rendered again, not served from a copy
+        settings.CACHES = REDIS  # it answers again, still holding the version and page of before
+        time.sleep(public_cache.SHARED_RETRY_SECONDS)
+        client.get(LIST)  # a new version starts (what changed meanwhile was not announced)
+        with django_assert_num_queries(0):
+            assert "Before the outage" in client.get(LIST).content.decode()  # cached again
+        PublishedArticleFactory(title="After the outage")
+        assert "After the outage" in client.get(LIST).content.decode()
+    finally:
+        public_cache.clear()

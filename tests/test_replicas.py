@@ -5,6 +5,7 @@ itself under a second connection, so a test sees on which connection each query 
 tests, so that what one connection commits the other sees, as a replica would after replaying it.
 """
 
+import time
 from contextlib import contextmanager
 from types import SimpleNamespace
 
@@ -110,3 +111,16 @@ def test_migrations_and_writes_go_to_the_primary_only():
     assert not router.allow_migrate("replica_1", "clippings")
     with replica_reads():
         assert router.db_for_write(Article) == "default"
+
+
+def test_the_primary_serves_while_the_shared_cache_does_not_answer(client, settings):
+    # When content last changed is not known, nor is whether the replicas hold it.
+    PublishedArticleFactory(title="Drones over the stadium")
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+                                   "LOCATION": "redis://127.0.0.1:1/0"}}  # nothing listens there
+    time.sleep(public_cache.VERSION_RECHECK_SECONDS)  # until the process asks for the version again
+    with queries() as ran:
+        response = client.get(reverse("clippings:article_list"))
+        assert client.get("/robots.txt").status_code == 200
+    assert response.status_code == 200 and "Drones over the stadium" in response.content.decode()
+    assert len(ran.replica) == 0

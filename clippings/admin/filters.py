@@ -1,9 +1,9 @@
 """List filters the desk uses beside the ordinary field filters."""
 
 from django.contrib import admin
-from django.core.cache import cache
 from django.db.models import Exists, OuterRef
 
+from ..cache import shared_get_or_set
 from ..models import RelatedLink
 
 
@@ -44,7 +44,7 @@ class KindFilter(admin.SimpleListFilter):
 
     def lookups(self, request, model_admin):
         # The distinct values take a scan of the table: remembered for ten minutes.
-        kinds = cache.get_or_set(
+        kinds = shared_get_or_set(
             f"desk:{model_admin.opts.label_lower}:kinds",
             lambda: list(model_admin.model.objects.order_by("kind").values_list("kind", flat=True).distinct()),
             600)

@@ -5,10 +5,11 @@ import hashlib
 import json
 from math import ceil
 
-from django.core.cache import cache
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db import connections
 from django.utils.functional import cached_property
+
+from ..cache import shared_get_or_set
 
 COUNT_SECONDS = 300
 
@@ -107,4 +108,4 @@ def estimate_count(queryset, *, above: int) -> int:
         if planned > above:
             return planned
     key = "desk:count:" + hashlib.sha256(repr((queryset.db, sql, params)).encode()).hexdigest()
-    return cache.get_or_set(key, queryset.count, COUNT_SECONDS)
+    return shared_get_or_set(key, queryset.count, COUNT_SECONDS)
