@@ -53,6 +53,8 @@ def test_editor_tags_and_sends_to_review_publisher_publishes(page, screenshot, s
     page.goto(reverse("admin:clippings_article_change", args=[article.pk]))
     page.select_option("#id_status", "published")
     page.click("input[name=_save]")
+    # The whole answer: read while it loaded, the page ended at the field before the error.
+    page.wait_for_selector(".errorlist")
     assert "Only Publishers can publish" in page.inner_text("#content")
     screenshot(page, "05-editor-cannot-publish")
     article.refresh_from_db()
