@@ -24,6 +24,8 @@ LIST = "/coverage/"
 @pytest.fixture(autouse=True)
 def empty_cache():
     public_cache.clear()
+    yield
+    public_cache.clear()  # and this process's memory of a shared cache that failed, for later tests
 
 
 def test_a_repeat_visit_is_served_from_the_cache_without_queries(client, db, django_assert_num_queries):

@@ -27,6 +27,8 @@ def replica(settings):
     settings.NEWSROOM_READ_REPLICAS = ["replica_1"]
     settings.NEWSROOM_REPLICA_LAG_SECONDS = 0
     public_cache.clear()
+    yield
+    public_cache.clear()  # and this process's memory of a shared cache that failed, for later tests
 
 
 @contextmanager
