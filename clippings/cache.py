@@ -129,6 +129,8 @@ def current_version() -> dict | None:
 
 def clear() -> None:
     """Forget every cached page and the version (for tests, whose database rolls back silently)."""
+    # Whatever failed before: a failure a moment ago must not skip this clear, nor this clear's
+    # failure be remembered after it (and start a version, querying the database, in a later test).
     _shared.update(failed=False, retry_at=0.0)
     shared("clear")
     _shared.update(failed=False, retry_at=0.0)
