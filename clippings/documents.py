@@ -186,7 +186,7 @@ class Clipping:
     amp_url: str
     cdn_amp_url: str
     title: str
-    slug: str  # of a new article (made while parsing, in the parsing process: see parsing.py)
+    slug: str  # of a new article: made while parsing, so in the parsing process, not while writes wait
     excerpt: str
     published_at: datetime | None
     category: str
