@@ -26,7 +26,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from . import bulk
+from . import bulk, search
 from .documents import (
     MAX_DOCUMENT_BYTES,
     Clipping,
@@ -429,8 +429,8 @@ class Importer:
             {"article_id": article.pk, "topic_id": topics[name.lower()].pk}
             for article, doc in [*created, *retagged] for name in doc.topics
         ])
-        bulk.insert(Article, [{**{f.attname: getattr(a, f.attname) for f in _ARTICLE_COLUMNS},
-                               "source_data": bulk.JSONText(doc.raw_json)} for a, doc in created])
+        search.insert_articles([{**{f.attname: getattr(a, f.attname) for f in _ARTICLE_COLUMNS},
+                                 "source_data": bulk.JSONText(doc.raw_json)} for a, doc in created])
         outcome.add(ARTICLE, CREATED, len(created))
         if updated:
             Article.objects.bulk_update([a for a, _, _ in updated], [*_ARTICLE_ATTNAMES.values(), *_PROVENANCE])

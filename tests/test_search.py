@@ -12,9 +12,11 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from bench.generate import write as generate_documents
 from clippings import cache as public_cache
 from clippings import search
 from clippings.filters import ArticleFilter
+from clippings.importer import Importer
 from clippings.models import Article, PressRelease, Status, Topic
 from clippings.search import (
     Query,
@@ -26,6 +28,7 @@ from clippings.search import (
     search_articles,
     search_press_releases,
 )
+from tests.conftest import FIXTURES
 from tests.factories import (
     ArticleFactory,
     ProviderFactory,
@@ -336,6 +339,30 @@ def test_imported_seeds_are_searchable(seeds):
     assert found.count() == Article.objects.filter(title__icontains="facial recognition").count() > 0
     assert search_articles(Article.objects.all(), '"computer vision"').count() > 0  # a topic name
     assert search_press_releases(PressRelease.objects.all(), PressRelease.objects.get().title).count() == 1
+
+
+def test_imported_articles_are_indexed_as_the_trigger_would_index_them(db, tmp_path):
+    """On PostgreSQL the importer computes its new articles' search vectors itself, a batch at a
+    time (search.insert_articles, migration 0010): they are those the trigger computes for each."""
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite's triggers index what the importer writes (FTS5)")
+    generate_documents(tmp_path / "generated", 40, seed=3)  # varied providers, one to three topics
+    (tmp_path / "untagged.txt").write_text('---\ntitle: "Untagged story"\nwebUrl: https://untagged.example/a\n---\n')
+    report = Importer().import_paths([tmp_path, FIXTURES])
+    assert report.ok and Article.objects.count() > 40
+
+    def vectors():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT id, search_vector::text FROM clippings_article ORDER BY id")
+            return cursor.fetchall()
+
+    imported = vectors()
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE clippings_article SET search_vector = NULL")  # the trigger computes them again
+    assert vectors() == imported
+    assert all(vector for _, vector in imported)
+    assert titles(search_articles(Article.objects.all(), "untagged")) == ["Untagged story"]
+    assert search_articles(Article.objects.all(), '"computer vision"').count() > 0  # a topic name
 
 
 def test_press_releases_are_found_in_title_body_and_organization(db):

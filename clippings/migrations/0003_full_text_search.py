@@ -12,7 +12,8 @@ on clippings_article_topics, clippings_topic and clippings_provider refresh the 
 
 PostgreSQL: a `search_vector` tsvector column on each table (not a model field), filled by a
 BEFORE trigger, with a GIN index. Refreshing an article means `UPDATE ... SET search_vector = NULL`,
-which the trigger recomputes.
+which the trigger recomputes. (Since migration 0010 a function defines an article's vector, and the
+importer computes new articles' vectors for a whole batch at once.)
 SQLite: an FTS5 table per model (rowid = the record's id) holding a copy of the indexed text, kept
 by AFTER triggers.
 
@@ -23,26 +24,7 @@ drops these triggers. tests/test_search.py fails when that happens; recreate the
 
 from django.db import migrations
 
-
-class RunSQLOn(migrations.RunSQL):
-    """RunSQL for one database vendor only; a no-op on the others."""
-
-    def __init__(self, vendor, sql, reverse_sql):
-        super().__init__(sql, reverse_sql)
-        self.vendor = vendor
-
-    def deconstruct(self):
-        name, args, kwargs = super().deconstruct()
-        return name, [self.vendor, self.sql, self.reverse_sql], {}
-
-    def database_forwards(self, app_label, schema_editor, from_state, to_state):
-        if schema_editor.connection.vendor == self.vendor:
-            super().database_forwards(app_label, schema_editor, from_state, to_state)
-
-    def database_backwards(self, app_label, schema_editor, from_state, to_state):
-        if schema_editor.connection.vendor == self.vendor:
-            super().database_backwards(app_label, schema_editor, from_state, to_state)
-
+from clippings.migrations._operations import RunSQLOn
 
 # ---------------------------------------------------------------------------------------------
 # PostgreSQL
