@@ -69,17 +69,18 @@ def insert(model: type[models.Model], rows: Sequence[dict[str, Any]], *,
     if not rows:
         return
     table, names, fields, values = _prepared(model, rows)
-    types = [field.db_type(connection).split("(")[0] for field in fields]  # "varchar(500)" is a varchar
     if connection.vendor != "postgresql":
         assert not binary_columns, "values in PostgreSQL's binary form are for PostgreSQL"
         _insert_sqlite(table, names, fields, values)
         return
-    for name, (type_name, column) in (binary_columns or {}).items():
+    types = [field.db_type(connection).split("(")[0] for field in fields]  # "varchar(500)" is a varchar
+    binary_columns = binary_columns or {}
+    for name, (type_name, column) in binary_columns.items():
         names += f", {connection.ops.quote_name(name)}"
         types.append(type_name)
         for row, value in zip(values, column, strict=True):
             row.append(value)
-    _copy(table, names, types, values, as_they_are={type_name for type_name, _ in (binary_columns or {}).values()})
+    _copy(table, names, types, values, binary_types={type_name for type_name, _ in binary_columns.values()})
 
 
 def _prepared(model: type[models.Model], rows: Sequence[dict[str, Any]]) -> tuple[str, str, list, list[list]]:
@@ -127,7 +128,7 @@ def _insert_sqlite(table: str, names: str, fields: list[models.Field], values: l
         start += size
 
 
-def _copy(table: str, names: str, types: list[str], values: list[list], as_they_are: set[str] = frozenset()) -> None:
+def _copy(table: str, names: str, types: list[str], values: list[list], binary_types: set[str]) -> None:
     """PostgreSQL: the rows in one COPY, in binary form: no value escaped on our side and read back
     from text on the server's, but numbers and times as they are stored (JSON is still text, behind
     a version byte). The importing process spent 0.1 s less on 10,000 documents than with text."""
@@ -135,15 +136,18 @@ def _copy(table: str, names: str, types: list[str], values: list[list], as_they_
         raw = cursor.cursor  # psycopg's own, whose adapters this COPY may change
         oid = raw.adapters.types["jsonb"].oid
         raw.adapters.register_dumper(None, type("JSONTextDumper", (_JSONTextDumper,), {"oid": oid}))
-        for name in as_they_are:  # types whose values are given in binary form already
-            raw.adapters.register_dumper(None, type("AsItIs", (_AsItIsDumper,), {"oid": raw.adapters.types[name].oid}))
+        for name in binary_types:
+            oid = raw.adapters.types[name].oid
+            raw.adapters.register_dumper(None, type("BinaryAsGivenDumper", (_BinaryAsGivenDumper,), {"oid": oid}))
         with raw.copy(f"COPY {table} ({names}) FROM STDIN (FORMAT BINARY)") as copy:  # noqa: S608 - our names
             copy.set_types(types)
             for row in values:
                 copy.write_row(row)
 
 
-class _AsItIsDumper(Dumper):
+class _BinaryAsGivenDumper(Dumper):
+    """A value given in PostgreSQL's binary form already (insert's binary_columns), sent as it is."""
+
     format = Format.BINARY
 
     def dump(self, obj: bytes) -> bytes:

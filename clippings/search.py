@@ -4,7 +4,9 @@ Readers write words, "quoted phrases" and -exclusions (-word, -"a phrase"); ever
 must be found and no exclusion may be. `parse_query` turns what a reader typed into terms once,
 in plain Python, keeping only letters and digits, so no input can reach the database as syntax.
 The terms are then compiled to a tsquery on PostgreSQL and to an FTS5 MATCH expression on SQLite,
-over the index that migration 0003 keeps current with triggers (it says what is indexed).
+over the index that migration 0003 keeps current with triggers (it says what is indexed). On
+PostgreSQL the importer indexes the articles it creates itself, a batch at a time
+(`insert_articles`, at the end of this module).
 
 Ranking is the same on both databases by construction: each term scores by the best field it is
 found in (title 8, topics 4, excerpt or body 2, provider or organization 1), the scores add up,
@@ -47,7 +49,8 @@ from django.db import connection
 from django.db.models import BooleanField, Case, Count, Exists, F, IntegerField, QuerySet, Subquery, Value, When, Window
 from django.db.models.expressions import Expression
 
-from clippings import bulk
+from . import bulk
+from .models import Article
 
 MAX_QUERY_LENGTH = 256
 MAX_TERMS = 12
@@ -532,36 +535,28 @@ def search_press_releases(queryset: QuerySet, query: str) -> QuerySet:
 # Indexing -------------------------------------------------------------------------------------
 
 def insert_articles(rows: list[dict]) -> None:
-    """New articles, as `bulk.insert` takes them (ids given), indexed as they are written. Their
-    links to their topics, and their providers, must be written first.
+    """New articles, as `bulk.insert` takes them, each with its id, title, excerpt and provider_id
+    given; their providers, and their links to their topics, written first.
 
-    On PostgreSQL, one query computes the search vectors of all of them, joined to their topics
-    and providers, with the function migration 0003's trigger calls (migration 0010), and they go
-    into the COPY with the rows: the trigger looked the topics and provider up again for each row
-    (10,000 new articles: 0.35 s less of the server's CPU, docs/benchmarks.md). On SQLite, the
-    triggers index them (FTS5)."""
-    from clippings.models import Article
-
+    On PostgreSQL one query computes the search vectors of all of them, with the functions
+    migration 0003's trigger calls (migration 0010), and they go into the COPY with the rows: the
+    trigger looked each article's topics and provider up in queries of its own (10,000 documents:
+    0.3 s less of the server's CPU, docs/benchmarks.md). On SQLite the triggers index them (FTS5)."""
     if connection.vendor != "postgresql" or not rows:
         bulk.insert(Article, rows)
         return
     connection.ensure_connection()
     ids = [row["id"] for row in rows]
-    # A cursor of psycopg's own, for the vectors in PostgreSQL's binary form (what the COPY
-    # sends): Django's client-side cursors only read text.
+    # A cursor of psycopg's own, in the same transaction, for the vectors in PostgreSQL's binary
+    # form (as the COPY sends them): Django's client-side cursors only read text.
     with psycopg.Cursor(connection.connection) as cursor:
         cursor.execute("""
-            SELECT clippings_article_document(new.title, new.excerpt, topics.names, provider.name)
+            SELECT clippings_article_document(batch.title, batch.excerpt, topics.names, provider.name)
             FROM unnest(%s::bigint[], %s::text[], %s::text[], %s::bigint[]) WITH ORDINALITY
-                 AS new (id, title, excerpt, provider_id, position)
-            LEFT JOIN clippings_provider provider ON provider.id = new.provider_id
-            LEFT JOIN (
-                SELECT link.article_id, string_agg(topic.name, ' ' ORDER BY topic.name) AS names
-                FROM clippings_article_topics link JOIN clippings_topic topic ON topic.id = link.topic_id
-                WHERE link.article_id = ANY(%s::bigint[])
-                GROUP BY link.article_id
-            ) topics ON topics.article_id = new.id
-            ORDER BY new.position
+                 AS batch (id, title, excerpt, provider_id, position)
+            LEFT JOIN clippings_provider provider ON provider.id = batch.provider_id
+            LEFT JOIN clippings_article_topic_names(%s::bigint[]) topics ON topics.article_id = batch.id
+            ORDER BY batch.position
         """, [ids, [row["title"] for row in rows], [row["excerpt"] for row in rows],
               [row["provider_id"] for row in rows], ids], binary=True)
         vectors = [vector for vector, in cursor]
