@@ -156,8 +156,11 @@ def server_cpu_seconds() -> float | None:
         cursor.execute("SELECT pg_backend_pid()")
         pid = cursor.fetchone()[0]
     try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        stat = Path(f"/proc/{pid}/stat").read_text()
     except OSError:
+        return None
+    name, fields = stat[stat.index("(") + 1 : stat.rindex(")")], stat[stat.rindex(")") + 1 :].split()
+    if name != "postgres":  # a server in a container: the pid is its own, not this machine's
         return None
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
 
@@ -188,7 +191,9 @@ def main(argv=None) -> int:
     options = {"batch_size": args.batch_size} if args.batch_size else {}
     if args.workers is not None:
         options["workers"] = args.workers
-    rounds = []  # (baseline, fresh, unchanged), each (wall, own CPU, children's CPU), and the reports
+    # (baseline, fresh, unchanged), each (wall, own CPU, children's CPU), fresh also with the server's
+    # CPU (or None); and the reports
+    rounds = []
     for number in range(args.rounds):
         if number:
             setup_database()  # empty tables again
