@@ -2,6 +2,7 @@
 
     python bench/public_load.py fill      # scratch PostgreSQL database bench_public, bulk-filled
     python bench/public_load.py run       # gunicorn + wrk: throughput as a ratio to a trivial view
+                                          # (and to the floors of bench/public_urls.py, uncached)
     python bench/public_load.py search    # search latency in-process
     python bench/public_load.py publish   # how long a publish / unpublish takes to show (cache on, under load)
     python bench/public_load.py publish --serial   # the same, polling the pages one after the other
@@ -106,6 +107,8 @@ def targets() -> dict[str, str]:
     article = Article.objects.published().filter(related_links__isnull=False).order_by("-published_at").first()
     return {
         "trivial": "/bench/trivial/",
+        "floor: queries": "/bench/floor/queries/",  # see bench/public_urls.py
+        "floor: page": "/bench/floor/page/",
         "coverage list": "/coverage/",
         "article": article.get_absolute_url(),
         "search": "/search/?q=facial+recognition",
@@ -127,7 +130,7 @@ def serve(cache_on: bool, workers: int) -> subprocess.Popen:
     server = subprocess.Popen(
         [str(ROOT / ".venv/bin/gunicorn"), "newsroom.wsgi:application", "--bind", f"127.0.0.1:{PORT}",
          "--workers", str(workers), "--pythonpath", str(ROOT), "--log-level", "warning"],
-        env=env, cwd=ROOT,
+        env=env, cwd=ROOT, stdout=subprocess.DEVNULL,  # the access log: a line a request
     )
     for _ in range(100):
         try:
@@ -150,17 +153,19 @@ def run(seconds: int, connections: int, workers: int) -> None:
     paths = targets()
     for cache_on in (False, True):
         server = serve(cache_on, workers)
+        # The floors are never cached: measured once, with the uncached pages.
+        measured = {name: path for name, path in paths.items() if not (cache_on and name.startswith("floor"))}
         try:
-            for path in paths.values():  # warm up: connections, query plans, the cache
+            for path in measured.values():  # warm up: connections, query plans, the cache
                 wrk(path, 2, connections)
-            rates = {name: wrk(path, seconds, connections) for name, path in paths.items()}
+            rates = {name: wrk(path, seconds, connections) for name, path in measured.items()}
         finally:
             server.terminate()
             server.wait()
         label = "cached for anonymous readers" if cache_on else "uncached"
         print(f"\n{label}: wrk -t1 -c{connections} -d{seconds}s, gunicorn --workers {workers}")
         for name, rate in rates.items():
-            print(f"  {name:14} {rate:9.1f} req/s   ratio {rate / rates['trivial']:.2f}")
+            print(f"  {name:16} {rate:9.1f} req/s   ratio {rate / rates['trivial']:.2f}")
 
 
 def search(runs: int) -> None:
