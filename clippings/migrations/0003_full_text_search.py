@@ -12,7 +12,7 @@ on clippings_article_topics, clippings_topic and clippings_provider refresh the 
 
 PostgreSQL: a `search_vector` tsvector column on each table (not a model field), filled by a
 BEFORE trigger, with a GIN index. Refreshing an article means `UPDATE ... SET search_vector = NULL`,
-which the trigger recomputes. (Since migration 0010 a function defines an article's vector, and the
+which the trigger recomputes. (Since migration 0010 two functions define an article's vector, and the
 importer computes new articles' vectors for a whole batch at once.)
 SQLite: an FTS5 table per model (rowid = the record's id) holding a copy of the indexed text, kept
 by AFTER triggers.
