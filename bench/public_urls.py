@@ -14,7 +14,7 @@ from django.http import HttpResponse
 from django.template import Context, Template
 from django.urls import include, path
 
-from clippings.models import Article
+from clippings.views.mixins import CoverageListMixin
 
 MINIMAL_PAGE = Template(
     "<!doctype html><html lang=\"en\"><title>Coverage</title><h1>Coverage</h1><ul>"
@@ -28,7 +28,9 @@ def trivial(request):
 
 
 def newest():
-    return list(Article.objects.for_readers().for_listing().order_by("-published_at", "-id")[:21])
+    # The coverage list's own queryset (in the model's order, newest first), and the 21 rows its
+    # paginator reads to know whether a next page exists.
+    return list(CoverageListMixin().get_queryset()[:21])
 
 
 def floor_queries(request):
