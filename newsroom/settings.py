@@ -2,7 +2,9 @@
 
 Every value that differs between machines is read from the environment here, in one place, with
 a default that is safe: debug is off unless DJANGO_DEBUG is set, and a site without debug refuses
-to start without DJANGO_SECRET_KEY. See `.env.example` for the full list.
+to start without DJANGO_SECRET_KEY. A development machine may keep its values in a git-ignored
+`.env` file (the quick start writes one); variables of the real environment win over it. See
+`.env.example` for the full list.
 """
 
 import os
@@ -15,6 +17,31 @@ from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
+
+
+def read_env_file(path: Path) -> None:
+    """Add the `NAME=value` lines of a .env file to the environment, below the real environment:
+    a variable set there already keeps its value. Blank lines and `#` comments are skipped."""
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except FileNotFoundError:
+        return
+    for number, line in enumerate(lines, start=1):
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        name, equals, value = line.removeprefix("export ").partition("=")
+        name, value = name.strip(), value.strip()
+        if not equals or not name.isidentifier():
+            raise ImproperlyConfigured(f"{path}, line {number}: expected NAME=value, got {line!r}")
+        if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
+            value = value[1:-1]
+        os.environ.setdefault(name, value)
+
+
+# NEWSROOM_ENV_FILE names another file, or none when empty (the test settings read none).
+if _env_file := os.environ.get("NEWSROOM_ENV_FILE", str(BASE_DIR / ".env")).strip():
+    read_env_file(Path(_env_file))
 
 
 def env_bool(name: str, default: bool = False) -> bool:

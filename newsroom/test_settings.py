@@ -3,6 +3,8 @@
 import os
 
 os.environ.setdefault("DJANGO_SECRET_KEY", "tests-only-not-a-secret")
+# Never a developer's .env: the suite runs the same on every machine (its subprocesses inherit this).
+os.environ["NEWSROOM_ENV_FILE"] = ""
 
 from newsroom.settings import *  # noqa: E402,F403
 

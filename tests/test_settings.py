@@ -12,6 +12,7 @@ PRODUCTION = {
     "DJANGO_SECRET_KEY": "x7Qp2vLrT9mWc4ZsN8kYbJ3hF6gD1aVeR5uHtPq0oMiXnKlB_-cEwSzyAjGfUdIo",
     "DJANGO_ALLOWED_HOSTS": "news.example.org",
     "DATABASE_URL": os.environ.get("DATABASE_URL", ""),
+    "NEWSROOM_ENV_FILE": "",  # never the developer's .env
 }
 SHOW = """
 import json, django
@@ -20,7 +21,8 @@ django.setup()
 from django.urls import reverse
 names = [
     "DEBUG", "SECURE_SSL_REDIRECT", "SESSION_COOKIE_SECURE", "CSRF_COOKIE_SECURE", "SESSION_COOKIE_HTTPONLY",
-    "CSRF_COOKIE_HTTPONLY", "SECURE_HSTS_SECONDS", "SECURE_PROXY_SSL_HEADER", "AXES_ENABLED",
+    "CSRF_COOKIE_HTTPONLY", "SECURE_HSTS_SECONDS", "SECURE_PROXY_SSL_HEADER", "AXES_ENABLED", "TIME_ZONE",
+    "SECRET_KEY",
 ]
 values = {name: getattr(settings, name, None) for name in names}
 values["admin"] = reverse("admin:index")
@@ -34,9 +36,11 @@ print(json.dumps(values))
 
 
 def run(args: list[str], **environment) -> subprocess.CompletedProcess:
+    """Python in a fresh process with a production-like environment; a variable given as None is unset."""
     env = {key: value for key, value in os.environ.items() if not key.startswith(("DJANGO_", "NEWSROOM_"))}
     env.pop("REDIS_URL", None)
     env.update(PRODUCTION, **environment)
+    env = {key: value for key, value in env.items() if value is not None}
     return subprocess.run([sys.executable, *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
 
 
@@ -118,3 +122,46 @@ def test_logs_are_json_lines_on_stdout():
     assert entry["level"] == "WARNING"
     assert entry["message"] == "hello desk"
     assert entry["logger"] == "newsroom"
+
+
+def test_a_development_machine_reads_its_env_file(tmp_path):
+    env_file = tmp_path / ".env"
+    env_file.write_text("# written by the quick start\n\nDJANGO_DEBUG=1\nexport DJANGO_SECRET_KEY='from-the-file'\n"
+                        "NEWSROOM_TIME_ZONE = Europe/Paris\n")
+    values = production_settings(NEWSROOM_ENV_FILE=str(env_file), DJANGO_SECRET_KEY=None)
+    assert values["DEBUG"] is True
+    assert values["SECRET_KEY"] == "from-the-file"
+    assert values["TIME_ZONE"] == "Europe/Paris"
+    result = run(["manage.py", "check"], NEWSROOM_ENV_FILE=str(env_file), DJANGO_SECRET_KEY=None)
+    assert result.returncode == 0, result.stderr
+
+
+def test_the_real_environment_wins_over_the_env_file(tmp_path):
+    env_file = tmp_path / ".env"
+    env_file.write_text("NEWSROOM_TIME_ZONE=Europe/Paris\nDJANGO_SECRET_KEY=from-the-file\n")
+    values = production_settings(NEWSROOM_ENV_FILE=str(env_file), NEWSROOM_TIME_ZONE="UTC")
+    assert values["TIME_ZONE"] == "UTC"
+    assert values["SECRET_KEY"] == PRODUCTION["DJANGO_SECRET_KEY"]
+
+
+def test_production_without_a_secret_key_refuses_to_start_whatever_the_env_file_holds(tmp_path):
+    env_file = tmp_path / ".env"
+    env_file.write_text("NEWSROOM_TIME_ZONE=Europe/Paris\n")
+    result = run(["-c", SHOW], NEWSROOM_ENV_FILE=str(env_file), DJANGO_SECRET_KEY=None)
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY is not set" in result.stderr
+
+
+def test_a_bad_line_of_the_env_file_is_named(tmp_path):
+    env_file = tmp_path / ".env"
+    env_file.write_text("DJANGO_DEBUG=1\nthis is not a setting\n")
+    result = run(["manage.py", "check"], NEWSROOM_ENV_FILE=str(env_file))
+    assert result.returncode != 0
+    assert f"{env_file}, line 2: expected NAME=value, got 'this is not a setting'" in result.stderr
+
+
+def test_the_test_settings_never_read_an_env_file(tmp_path):
+    env_file = tmp_path / ".env"
+    env_file.write_text("NEWSROOM_TIME_ZONE=Europe/Paris\n")
+    values = production_settings(NEWSROOM_ENV_FILE=str(env_file), DJANGO_SETTINGS_MODULE="newsroom.test_settings")
+    assert values["TIME_ZONE"] == "America/New_York"

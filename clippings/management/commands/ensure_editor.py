@@ -1,35 +1,12 @@
-"""`manage.py ensure_editor`: on a new site, create a first administrator with a random password.
+"""`manage.py ensure_editor`: the former name of `create_first_admin`, kept for existing scripts."""
 
-Used by the quick start so that no default password exists anywhere: the password is made up on
-the spot, printed once, and never stored in clear.
-"""
-
-import secrets
-
-from django.contrib.auth import get_user_model
-from django.core.management.base import BaseCommand
-from django.urls import reverse
+from .create_first_admin import Command as CreateFirstAdmin
 
 
-class Command(BaseCommand):
-    help = "Create a first superuser with a random password, printed once, if the site has none."
+class Command(CreateFirstAdmin):
+    help = "Deprecated: the former name of create_first_admin, which creates the first administrator."
 
-    def add_arguments(self, parser):
-        parser.add_argument("--username", default="admin")
-
-    def handle(self, *args, username, **options):
-        User = get_user_model()
-        if User.objects.filter(is_superuser=True).exists():
-            self.stdout.write(
-                "An administrator exists already. Forgot the password? Run manage.py changepassword "
-                f"{username}, with the site's settings loaded (docs/deploy.md, section 4)."
-            )
-            return
-        password = secrets.token_urlsafe(12)
-        User.objects.create_superuser(username, "", password)
-        admin = reverse("admin:index")
-        self.stdout.write(self.style.SUCCESS(
-            f"Created the administrator '{username}' with the password: {password}\n"
-            f"Log in at {admin} (with the quick start: http://127.0.0.1:8000{admin}); "
-            "this password is shown only once."
-        ))
+    def handle(self, *args, **options):
+        self.stderr.write(self.style.WARNING(
+            "ensure_editor is now called create_first_admin (it creates an administrator, not an editor)."))
+        super().handle(*args, **options)
