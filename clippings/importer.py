@@ -43,6 +43,8 @@ from .parsing import MIN_DOCUMENTS_FOR_WORKERS, Parser, default_workers, parse
 from .signals import content_changed
 
 CREATED, UPDATED, UNCHANGED, FAILED = "created", "updated", "unchanged", "failed"
+PUBLISHED = "published"  # of those created, with --publish
+PUBLISH_REASON = "published on import (--publish)"
 ARTICLE, PRESS_RELEASE, PROVIDER, TOPIC = "articles", "press releases", "providers", "topics"
 IMPORT_LOCK = "newsroom.import"
 # One batch parsed ahead of the one being written keeps a parsing process busy; more would only
@@ -107,6 +109,7 @@ class ImportReport:
     failures: list[Failure] = field(default_factory=list)
     written: Written = field(default_factory=Written)
     later: list = field(default_factory=list)  # (source, document) pairs to write after the others
+    new: dict[type, list[int]] = field(default_factory=dict)  # the ids of the records created, by model
 
     def add(self, kind: str, outcome: str, number: int = 1) -> None:
         if number:
@@ -205,11 +208,14 @@ def hash_files(paths: list[Path]) -> set[str]:
 
 class Importer:
     """One import run: `Importer(...).import_paths(paths)` returns its report. `workers` parsing
-    processes (default: see parsing.default_workers; 0 parses in this process)."""
+    processes (default: see parsing.default_workers; 0 parses in this process). With `publish`,
+    the articles and press releases the run creates are published as they are written (for a
+    trusted source), never those it updates."""
 
-    def __init__(self, *, dry_run: bool = False, batch_size: int = 500,
+    def __init__(self, *, dry_run: bool = False, batch_size: int = 500, publish: bool = False,
                  progress: Callable[[int], None] | None = None, workers: int | None = None):
         self.dry_run = dry_run
+        self.publish = publish
         self.batch_size = batch_size
         self.progress = progress or (lambda done: None)
         self.workers = default_workers() if workers is None else workers
@@ -334,9 +340,20 @@ class Importer:
             if self.dry_run:
                 self.dry_written.recreate()
             outcome = save(items)
+            if self.publish:
+                self._publish_new(outcome)
             if self.dry_run:
                 transaction.set_rollback(True)
             return outcome
+
+    def _publish_new(self, outcome: ImportReport) -> None:
+        """Publish the records this transaction created, recorded in their history as the import's
+        decision; a dry run counts them instead (new records are drafts: each would be published),
+        so that the public cache is not told of a change that is rolled back."""
+        for model, kind in ((Article, ARTICLE), (PressRelease, PRESS_RELEASE)):
+            if pks := outcome.new.get(model):
+                moved = len(pks) if self.dry_run else model.objects.filter(pk__in=pks).publish(reason=PUBLISH_REASON)
+                outcome.add(kind, PUBLISHED, moved)
 
     def _merge(self, outcome: ImportReport) -> None:
         for kind, counter in outcome.counts.items():
@@ -419,6 +436,7 @@ class Importer:
                 changed_ids.add(article.pk)
         for (article, _), pk in zip(created, bulk.new_ids(Article, len(created)), strict=True):
             article.pk, article._state.adding = pk, False
+        outcome.new[Article] = [article.pk for article, _ in created]
         retagged = [(a, doc) for a, doc, topics_changed in updated if topics_changed]
         if retagged:
             Article.topics.through.objects.filter(article__in=[a for a, _ in retagged]).delete()
@@ -484,7 +502,8 @@ class Importer:
         for (release, _), slug in zip(new, unique_slugs(PressRelease, [text for _, text in new]), strict=True):
             release.slug = slug
         # In bulk, so without a save() signal each: the import announces its changes once, at the end.
-        bulk_create_with_history([release for release, _ in new], PressRelease, default_date=now)
+        created = bulk_create_with_history([release for release, _ in new], PressRelease, default_date=now)
+        outcome.new[PressRelease] = [release.pk for release in created]
         if updated:
             bulk_update_with_history(list(updated.values()), PressRelease, _PRESS_RELEASE_COLUMNS, default_date=now)
         return outcome

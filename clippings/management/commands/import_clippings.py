@@ -6,7 +6,7 @@ import sys
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
-from clippings.importer import CREATED, FAILED, UNCHANGED, UPDATED, Importer, iter_document_paths
+from clippings.importer import CREATED, FAILED, PUBLISHED, UNCHANGED, UPDATED, Importer, iter_document_paths
 
 
 class Command(BaseCommand):
@@ -20,8 +20,12 @@ class Command(BaseCommand):
         parser.add_argument("paths", nargs="+", help="Files, or directories to read recursively.")
         parser.add_argument("--dry-run", action="store_true", help="Report what would change; write nothing.")
         parser.add_argument("--batch-size", type=int, default=500, help="Documents per transaction (500).")
+        parser.add_argument(
+            "--publish", action="store_true",
+            help="Publish the articles and press releases this run creates, without review: for a trusted "
+                 "source only. Updated records keep their status. The history says the import published them.")
 
-    def handle(self, *args, paths, dry_run, batch_size, verbosity, **options):
+    def handle(self, *args, paths, dry_run, batch_size, publish, verbosity, **options):
         missing = [path for path in paths if not os.path.exists(path)]
         if missing:
             raise CommandError(f"No such file or directory: {', '.join(missing)}")
@@ -30,7 +34,7 @@ class Command(BaseCommand):
         show_bar = verbosity >= 1 and self.stdout.isatty()
         total = sum(1 for _ in iter_document_paths(paths)) if show_bar else None
         with tqdm(total=total, unit="doc", disable=not show_bar, file=sys.stderr, leave=False) as bar:
-            importer = Importer(dry_run=dry_run, batch_size=batch_size, progress=bar.update)
+            importer = Importer(dry_run=dry_run, batch_size=batch_size, publish=publish, progress=bar.update)
             report = importer.import_paths(paths)
 
         for failure in report.failures:
@@ -39,7 +43,8 @@ class Command(BaseCommand):
             heading = "Dry run, nothing written. Would have:" if dry_run else "Imported:"
             self.stdout.write(heading)
             for kind, counter in sorted(report.counts.items()):
-                figures = ", ".join(f"{counter[o]} {o}" for o in (CREATED, UPDATED, UNCHANGED, FAILED) if counter[o])
+                figures = ", ".join(f"{counter[o]} {o}" for o in (CREATED, PUBLISHED, UPDATED, UNCHANGED, FAILED)
+                                    if counter[o])
                 self.stdout.write(f"  {kind}: {figures}")
             if not report.counts:
                 self.stdout.write("  no documents found")
