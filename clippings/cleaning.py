@@ -45,6 +45,12 @@ def _fix_text(text: str) -> str:
     return ftfy.fix_text(text, _FTFY)
 
 
+def normalize_line_endings(text: str) -> str:
+    """Line breaks as the newsroom keeps them, LF: Windows' CR LF (which browsers send from every
+    textarea) and old Macs' CR become LF, wherever text enters (documents, the admin's forms)."""
+    return text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
+
+
 def html_to_text(text: str) -> str:
     """HTML that slipped into a plain-text field becomes the text a reader would have seen."""
     if "<" in text:

@@ -14,12 +14,13 @@ from functools import cached_property
 from typing import Any
 
 import yaml
+from django.conf import settings
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.text import slugify
 
-from .cleaning import InvalidURL, canonical_url, clean_line, clean_paragraphs, domain_of
+from .cleaning import InvalidURL, canonical_url, clean_line, clean_paragraphs, domain_of, normalize_line_endings
 
-MAX_DOCUMENT_BYTES = 5 * 1024 * 1024
+MAX_DOCUMENT_BYTES = settings.NEWSROOM_MAX_DOCUMENT_BYTES  # the admin's forms take the largest (settings)
 MAX_URL_LENGTH = 2000
 
 
@@ -252,14 +253,16 @@ def read_document(data: bytes) -> Clipping | PressReleaseText:
     return parse_text(decode(data))
 
 
+def too_large(size: int) -> DocumentError:
+    return DocumentError(f"the file is {size / 1048576:.1f} MB; documents over "
+                         f"{MAX_DOCUMENT_BYTES / 1048576:g} MB are refused")
+
+
 def decode(data: bytes) -> str:
     if not data.strip():
         raise DocumentError("the file is empty")
     if len(data) > MAX_DOCUMENT_BYTES:
-        raise DocumentError(
-            f"the file is {len(data) / 1048576:.1f} MB; documents over "
-            f"{MAX_DOCUMENT_BYTES // 1048576} MB are refused"
-        )
+        raise too_large(len(data))
     if b"\x00" in data[:8192]:
         raise DocumentError("this is a binary file, not a text document")
     try:
@@ -270,7 +273,7 @@ def decode(data: bytes) -> str:
             f"byte 0x{data[error.start]:02x} at offset {error.start} is not UTF-8; "
             "re-encode the file as UTF-8", line
         ) from None
-    return text.replace("\r\n", "\n").replace("\r", "\n")
+    return normalize_line_endings(text)
 
 
 def parse_text(text: str) -> Clipping | PressReleaseText:

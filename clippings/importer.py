@@ -35,6 +35,7 @@ from .documents import (
     PressReleaseText,
     ProviderData,
     content_hash,
+    too_large,
 )
 from .locks import hold_lock
 from .models import Article, Image, ImportRun, PressRelease, Provider, RelatedLink, Topic
@@ -193,8 +194,7 @@ def read_source(path: Path) -> SourceFile:
         with open(name, "rb", buffering=0) as file:
             size = os.fstat(file.fileno()).st_size
             if size > MAX_DOCUMENT_BYTES:  # refuse before reading it all into memory
-                return SourceFile(name, error=DocumentError(
-                    f"the file is {size / 1048576:.1f} MB; documents over 5 MB are refused"))
+                return SourceFile(name, error=too_large(size))
             data = file.readall()
     except OSError as error:
         return SourceFile(name, error=DocumentError(f"cannot be read: {error.strerror or error}"))

@@ -176,6 +176,13 @@ NEWSROOM_READ_REPLICAS = list(_REPLICAS)
 # have replayed the change by then, or a page older than its cache version would be cached.
 NEWSROOM_REPLICA_LAG_SECONDS = env_int("NEWSROOM_REPLICA_LAG_SECONDS", 10)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# The largest document the importer accepts (clippings/documents.py). An editor must be able to
+# save whatever it became through the admin's change form, which a browser posts URL-encoded with
+# CR LF line breaks: a line of one character ("!\n", 2 bytes) is a paragraph of a press release
+# there ("%21%0D%0A%0D%0A", 15 bytes), the most any document grows. Then a megabyte for the rest.
+NEWSROOM_MAX_DOCUMENT_BYTES = 5 * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = NEWSROOM_MAX_DOCUMENT_BYTES * 15 // 2 + 1024 * 1024
 # Django 6's default today: a URL typed without a scheme in a form means https.
 FORMS_URLFIELD_ASSUME_HTTPS = True
 

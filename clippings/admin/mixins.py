@@ -4,6 +4,7 @@ from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.utils import model_ngettext
 from django.core.exceptions import PermissionDenied
+from django.db import models
 from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.loader import select_template
@@ -16,6 +17,7 @@ from ..models import Status
 from ..models.history import keep_imported_state, relations_without_versions
 from ..signals import content_changed
 from .dates import DateHierarchyLinks
+from .fields import MultilineTextField
 from .history import VersionHistoryAdmin
 from .paginator import CappedCountPaginator
 from .workflow import SCHEDULE_FIELDS, EditorialForm, check_status_change, may_publish
@@ -24,8 +26,10 @@ PROVENANCE_FIELDS = ("source_name", "source_hash", "first_imported_at", "last_im
 
 
 class DeskAdmin(admin.ModelAdmin):
-    """Lists that stay fast on a hundred thousand rows: no full count, every page reachable."""
+    """Lists that stay fast on a hundred thousand rows: no full count, every page reachable; text
+    kept with the line breaks it was typed with."""
 
+    formfield_overrides = {models.TextField: {"form_class": MultilineTextField}}
     paginator = CappedCountPaginator
     show_full_result_count = False
     list_per_page = 50
