@@ -6,7 +6,7 @@ source "$(dirname "$0")/bootstrap.sh"
 source scripts/local_env.sh
 port=${1:-${PORT:-8000}}
 .venv/bin/python manage.py migrate --verbosity 0
-if .venv/bin/python manage.py shell -c \
+if .venv/bin/python manage.py shell --no-imports -c \
     "from clippings.models import ImportRun; raise SystemExit(ImportRun.objects.exists())"; then
   .venv/bin/python manage.py import_clippings fixtures --publish
 else
