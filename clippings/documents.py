@@ -20,7 +20,7 @@ from django.utils.text import slugify
 
 from .cleaning import InvalidURL, canonical_url, clean_line, clean_paragraphs, domain_of, normalize_line_endings
 
-MAX_DOCUMENT_BYTES = settings.NEWSROOM_MAX_DOCUMENT_BYTES  # the admin's forms take the largest (settings)
+MAX_DOCUMENT_BYTES = settings.NEWSROOM_MAX_DOCUMENT_BYTES  # a setting: the admin's form limit derives from it
 MAX_URL_LENGTH = 2000
 
 

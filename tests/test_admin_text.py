@@ -8,7 +8,7 @@ from urllib.parse import urlencode
 
 import pytest
 from django.conf import settings
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.test import Client
 from django.urls import reverse
 
@@ -22,7 +22,7 @@ pytestmark = pytest.mark.django_db
 
 
 def release_data(release: PressRelease, **changes) -> dict:
-    """The change form of a published press release as an editor's browser posts it: every textarea
+    """A press release's change form as an editor's browser posts it: every textarea
     with CR LF line breaks."""
     data = {
         "title": release.title, "slug": release.slug, "dateline": release.dateline,
@@ -135,7 +135,7 @@ def test_a_document_over_the_limit_is_refused_by_the_importer(tmp_path):
     document = tmp_path / "too-large.txt"
     document.write_bytes(b"A title\n" + b"!\n" * (MAX_DOCUMENT_BYTES // 2))
     err = StringIO()
-    with pytest.raises(Exception, match="1 document failed"):
+    with pytest.raises(CommandError, match="1 document failed"):
         call_command("import_clippings", str(document), stdout=StringIO(), stderr=err)
     assert f"documents over {MAX_DOCUMENT_BYTES // 1048576} MB are refused" in err.getvalue()
     assert not PressRelease.objects.exists()
