@@ -11,10 +11,22 @@ from .factories import ArticleFactory, TopicFactory
 pytestmark = pytest.mark.django_db
 
 
+def topic_form(*, name, slug, description="", aliases=()):
+    """What the topic's change form posts: its fields, and its aliases inline as (id, name, delete)."""
+    data = {"name": name, "slug": slug, "description": description, "aliases-TOTAL_FORMS": len(aliases),
+            "aliases-INITIAL_FORMS": sum(1 for pk, _, _ in aliases if pk), "aliases-MIN_NUM_FORMS": 0,
+            "aliases-MAX_NUM_FORMS": 1000}
+    for index, (pk, alias, delete) in enumerate(aliases):
+        data |= {f"aliases-{index}-id": pk or "", f"aliases-{index}-name": alias}
+        if delete:
+            data[f"aliases-{index}-DELETE"] = "on"
+    return data
+
+
 def test_a_name_differing_only_in_case_is_a_clear_form_error(client, editor):
     TopicFactory(name="AI", slug="ai")
     client.force_login(editor)
-    response = client.post(reverse("admin:clippings_topic_add"), {"name": "ai", "slug": "ai-2"})
+    response = client.post(reverse("admin:clippings_topic_add"), topic_form(name="ai", slug="ai-2"))
     assert response.status_code == 200
     assert "There is already a topic “AI”" in response.content.decode()
     assert Topic.objects.count() == 1
@@ -24,7 +36,7 @@ def test_rename(client, editor):
     topic = TopicFactory(name="Facial recogniton")
     client.force_login(editor)
     response = client.post(reverse("admin:clippings_topic_change", args=[topic.pk]),
-                           {"name": "Facial recognition", "slug": topic.slug, "description": ""})
+                           topic_form(name="Facial recognition", slug=topic.slug))
     assert response.status_code == 302
     topic.refresh_from_db()
     assert topic.name == "Facial recognition"
