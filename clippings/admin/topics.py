@@ -74,7 +74,8 @@ class TopicAdmin(DeskAdmin):
     actions = ["merge"]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(article_total=Count("articles"))
+        # Ordered again: a GROUP BY drops Meta.ordering, and the autocomplete pages what it gets.
+        return super().get_queryset(request).annotate(article_total=Count("articles")).order_by("name")
 
     @admin.display(description="articles", ordering="article_total")
     def article_count(self, obj):
