@@ -74,8 +74,10 @@ class TopicAdmin(DeskAdmin):
     actions = ["merge"]
 
     def get_queryset(self, request):
+        # Distinct: a search by alias joins the aliases, which would count each article once per alias.
         # Ordered again: a GROUP BY drops Meta.ordering, and the autocomplete pages what it gets.
-        return super().get_queryset(request).annotate(article_total=Count("articles")).order_by("name")
+        return (super().get_queryset(request).annotate(article_total=Count("articles", distinct=True))
+                .order_by("name"))
 
     @admin.display(description="articles", ordering="article_total")
     def article_count(self, obj):
