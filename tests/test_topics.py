@@ -178,6 +178,14 @@ def test_old_topic_urls_redirect_permanently(client, editor):
     assert client.get("/topics/artificial-intelligence/").status_code == 200
 
 
+def test_a_new_topic_does_not_take_an_old_topics_address(client, editor, tmp_path):
+    ai = TopicFactory(name="AI", slug="ai")
+    client.force_login(editor)
+    merge_in_admin(client, keep=TopicFactory(name="Artificial intelligence"), merged=[ai])
+    run_import(clipping(tmp_path, "first.md", topics=["A.I"]))
+    assert Topic.objects.get(name="A.I").slug == "ai-2"
+
+
 def test_an_old_url_of_a_topic_with_nothing_published_is_not_found(client, editor):
     topic = TopicFactory(name="Drafts only", slug="drafts")
     ArticleFactory(topics=[topic])

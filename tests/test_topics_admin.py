@@ -86,7 +86,7 @@ def test_the_merge_message_counts_only_what_changed(client, editor):
     client.force_login(editor)
     page = merge(client, keep=artificial, merged=[ai])
     assert ("Merged “AI” into “Artificial intelligence”: 0 articles newly tagged “Artificial intelligence”, "
-            "4 articles already tagged; 1 topic removed, its name kept as aliases.") in page
+            "4 articles already tagged; 1 topic removed, its name kept as an alias.") in page
     assert artificial.articles.count() == 4
 
 
@@ -192,3 +192,21 @@ def test_searching_the_topic_list_by_alias_shows_the_topic_once_with_its_count(c
     page = client.get(reverse("admin:clippings_topic_changelist"), {"q": "a"}).content.decode()
     assert page.count(">Artificial intelligence</a>") == 1
     assert '<td class="field-article_count">3</td>' in page
+
+
+# Ignoring topics ------------------------------------------------------------------------------
+
+def test_an_editor_deletes_a_topic_and_imports_ignore_its_names(client, editor):
+    misc = TopicFactory(name="Misc")
+    TopicAlias.objects.create(name="Miscellaneous", topic=misc)
+    article = ArticleFactory(topics=[misc])
+    client.force_login(editor)
+    changelist = reverse("admin:clippings_topic_changelist")
+    selection = {"action": "ignore", ACTION_CHECKBOX_NAME: [misc.pk], "index": 0}
+    assert "imports then drop their names" in client.post(changelist, selection).content.decode()
+    page = client.post(changelist, {**selection, "confirm": "yes"}, follow=True).content.decode()
+    assert "Deleted “Misc” (1 article untagged); imports now ignore this name and its aliases." in page
+    assert not Topic.objects.exists()
+    assert set(TopicAlias.objects.ignored().values_list("name", flat=True)) == {"Misc", "Miscellaneous"}
+    article.refresh_from_db()
+    assert list(article.topics.all()) == [] and "topics" in article.edited_fields

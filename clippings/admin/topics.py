@@ -10,7 +10,7 @@ from django.db.models import Count
 from django.template.response import TemplateResponse
 from django.utils.html import format_html_join
 
-from ..models import Topic, TopicAlias, delete_topics, fold, merge_topics
+from ..models import Topic, TopicAlias, delete_topics, fold, ignore_topics, merge_topics
 from ..signals import content_changed
 from .mixins import DeskAdmin
 
@@ -71,7 +71,7 @@ class TopicAdmin(DeskAdmin):
     prepopulated_fields = {"slug": ("name",)}
     readonly_fields = ("old_addresses",)
     inlines = [TopicAliasInline]
-    actions = ["merge"]
+    actions = ["merge", "ignore"]
 
     def get_queryset(self, request):
         # Distinct: a search by alias joins the aliases, which would count each article once per alias.
@@ -117,9 +117,25 @@ class TopicAdmin(DeskAdmin):
         removed = f"{len(merged)} topic{'s' if len(merged) != 1 else ''}"
         summary = (f"Merged {names} into “{keep}”: {_articles(counts.tagged)} newly tagged “{keep}”, "
                    f"{_articles(counts.already_tagged)} already tagged; {removed} removed, "
-                   f"{'their names' if len(merged) != 1 else 'its name'} kept as aliases.")
+                   f"{'their names kept as aliases' if len(merged) != 1 else 'its name kept as an alias'}.")
         self.log_change(request, keep, summary)
         self.message_user(request, summary)
+        return None
+
+    # A curation, as a merge is (which deletes topics too): an editor's to make.
+    @admin.action(description="Delete selected topics and ignore their names in imports", permissions=["change"])
+    def ignore(self, request, queryset):
+        topics = list(queryset.order_by("name"))
+        if request.POST.get("confirm") != "yes":
+            return TemplateResponse(request, "admin/clippings/ignore_topics.html", {
+                **self.admin_site.each_context(request), "title": "Delete and ignore topics", "opts": self.opts,
+                "topics": topics, "selected": request.POST.getlist(admin.helpers.ACTION_CHECKBOX_NAME),
+            })
+        names = ", ".join(f"“{t}”" for t in topics)
+        untagged = ignore_topics(topics, user=request.user)
+        self.message_user(request, f"Deleted {names} ({_articles(untagged)} untagged); imports now ignore "
+                                   f"{'these names' if len(topics) != 1 else 'this name'} and "
+                                   f"{'their' if len(topics) != 1 else 'its'} aliases.")
         return None
 
 

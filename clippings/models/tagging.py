@@ -82,6 +82,16 @@ def delete_topics(topics: list[Topic], *, user=None) -> int:
     return untagged
 
 
+def ignore_topics(topics: list[Topic], *, user=None) -> int:
+    """Delete the topics as `delete_topics` does, keeping their names and aliases as ignored names:
+    imports drop them rather than bring the topics back. Returns the articles untagged."""
+    with transaction.atomic():
+        TopicAlias.objects.filter(topic__in=[topic.pk for topic in topics]).update(topic=None)
+        untagged = delete_topics(topics, user=user)
+        TopicAlias.objects.bulk_create([TopicAlias(name=topic.name) for topic in topics])
+    return untagged
+
+
 def _tagged_with(topics: list[Topic]):
     return Tagging.objects.filter(topic__in=topics).values("article_id")
 
