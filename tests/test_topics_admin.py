@@ -32,14 +32,24 @@ def test_a_name_differing_only_in_case_is_a_clear_form_error(client, editor):
     assert Topic.objects.count() == 1
 
 
-def test_rename(client, editor):
-    topic = TopicFactory(name="Facial recogniton")
+def test_rename_renames_the_address_and_the_old_one_is_kept(client, editor):
+    topic = TopicFactory(name="Facial recogniton", slug="facial-recogniton")
     client.force_login(editor)
     response = client.post(reverse("admin:clippings_topic_change", args=[topic.pk]),
                            topic_form(name="Facial recognition", slug=topic.slug))
     assert response.status_code == 302
     topic.refresh_from_db()
-    assert topic.name == "Facial recognition"
+    assert (topic.name, topic.slug) == ("Facial recognition", "facial-recognition")
+    assert list(topic.old_slugs.values_list("slug", flat=True)) == ["facial-recogniton"]
+
+
+def test_a_rename_keeps_the_address_the_editor_chose(client, editor):
+    topic = TopicFactory(name="AI", slug="ai")
+    client.force_login(editor)
+    client.post(reverse("admin:clippings_topic_change", args=[topic.pk]),
+                topic_form(name="Artificial intelligence", slug="ai-policy"))
+    topic.refresh_from_db()
+    assert (topic.name, topic.slug) == ("Artificial intelligence", "ai-policy")
 
 
 def test_merge_moves_every_tagging(client, editor):

@@ -10,7 +10,8 @@ from django.db.models import Count
 from django.template.response import TemplateResponse
 from django.utils.html import format_html_join
 
-from ..models import Topic, TopicAlias, delete_topics, fold, ignore_topics, merge_topics
+from ..importer import unique_slug
+from ..models import Topic, TopicAlias, TopicSlug, delete_topics, fold, ignore_topics, merge_topics
 from ..signals import content_changed
 from .mixins import DeskAdmin
 
@@ -34,6 +35,16 @@ class TopicForm(forms.ModelForm):
             raise forms.ValidationError(f"“{alias.name}” is an ignored name: imports drop it. Remove it from "
                                         "“Topic aliases and ignored names” first to use it as a topic’s name.")
         return name
+
+    def clean(self):
+        cleaned = super().clean()
+        # A rename renames the address too, unless the editor chose one (the old one redirects).
+        if self.instance.pk and "name" in self.changed_data and "slug" not in self.changed_data \
+                and not self.errors:
+            taken = {*Topic.objects.exclude(pk=self.instance.pk).values_list("slug", flat=True),
+                     *TopicSlug.objects.exclude(topic=self.instance.pk).values_list("slug", flat=True)}
+            cleaned["slug"] = unique_slug(Topic, cleaned["name"], taken, 100)
+        return cleaned
 
 
 class AliasFormSet(forms.BaseInlineFormSet):
