@@ -154,13 +154,28 @@ def _articles(number: int) -> str:
     return f"{number} article{'s' if number != 1 else ''}"
 
 
+class MeaningFilter(admin.SimpleListFilter):
+    title = "what imports do"
+    parameter_name = "ignored"
+
+    def lookups(self, request, model_admin):
+        return [("no", "tag a topic (aliases)"), ("yes", "drop the name (ignored)")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.ignored()
+        if self.value() == "no":
+            return queryset.exclude(topic=None)
+        return queryset
+
+
 @admin.register(TopicAlias)
 class TopicAliasAdmin(DeskAdmin):
     """Every source name that is not a topic's own: an alias tags its topic; an ignored name
     (no topic) is dropped by imports."""
 
     list_display = ("name", "meaning", "created_at")
-    list_filter = (("topic", admin.EmptyFieldListFilter),)
+    list_filter = (MeaningFilter,)
     list_select_related = ("topic",)
     search_fields = ("name", "topic__name")
     autocomplete_fields = ("topic",)
