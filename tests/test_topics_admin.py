@@ -2,6 +2,7 @@
 
 import pytest
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.contrib.admin.models import LogEntry
 from django.urls import reverse
 
 from clippings.models import Article, Topic, TopicAlias, TopicSlug
@@ -218,5 +219,6 @@ def test_an_editor_deletes_a_topic_and_imports_ignore_its_names(client, editor):
     assert "Deleted “Misc” (1 article untagged); imports now ignore this name and its aliases." in page
     assert not Topic.objects.exists()
     assert set(TopicAlias.objects.ignored().values_list("name", flat=True)) == {"Misc", "Miscellaneous"}
+    assert LogEntry.objects.get(object_repr="Misc").is_deletion()
     article.refresh_from_db()
     assert list(article.topics.all()) == [] and "topics" in article.edited_fields

@@ -143,6 +143,7 @@ class TopicAdmin(DeskAdmin):
                 "topics": topics, "selected": request.POST.getlist(admin.helpers.ACTION_CHECKBOX_NAME),
             })
         names = ", ".join(f"“{t}”" for t in topics)
+        self.log_deletions(request, queryset)
         untagged = ignore_topics(topics, user=request.user)
         self.message_user(request, f"Deleted {names} ({_articles(untagged)} untagged); imports now ignore "
                                    f"{'these names' if len(topics) != 1 else 'this name'} and "
