@@ -10,12 +10,14 @@ from datetime import datetime, time
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse_lazy
 from django.utils import feedgenerator, timezone
 from django.utils.html import escape
 
 from .models import Article, PressRelease, Topic
+from .views.topics import redirect_moved_topic
 
 
 class JSONFeed(feedgenerator.SyndicationFeed):
@@ -95,6 +97,14 @@ class CoverageFeed(NewsroomFeed):
 
 
 class TopicCoverageFeed(CoverageFeed):
+    def __call__(self, request, *args, **kwargs):
+        try:
+            return super().__call__(request, *args, **kwargs)
+        except Http404:
+            if moved := redirect_moved_topic(request, kwargs["slug"]):  # a renamed or merged topic
+                return moved
+            raise
+
     def get_object(self, request, slug):
         return get_object_or_404(Topic, slug=slug)
 

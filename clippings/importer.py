@@ -38,8 +38,9 @@ from .documents import (
     too_large,
 )
 from .locks import hold_lock
-from .models import Article, Image, ImportRun, PressRelease, Provider, RelatedLink, Topic
+from .models import Article, Image, ImportRun, PressRelease, Provider, RelatedLink, Topic, TopicSlug
 from .models.press_releases import PRESS_RELEASE_SOURCE_FIELDS
+from .models.topics import fold
 from .parsing import MIN_DOCUMENTS_FOR_WORKERS, Parser, default_workers, parse
 from .signals import content_changed
 
@@ -388,7 +389,12 @@ class Importer:
         providers = ensure_providers(
             [doc.provider for _, doc in items]
             + [link.provider for _, doc in items for link in doc.related if link.provider], outcome)
-        topics = ensure_topics({name for _, doc in items for name in doc.topics}, outcome)
+        topics = ensure_topics((name for _, doc in items for name in doc.topics), outcome)
+
+        def tagged_with(doc: Clipping) -> list[int]:
+            # Two names may tag one topic (an alias, or one spelling of it); an ignored name none.
+            return list(dict.fromkeys(topics[name].pk for name in doc.topics if topics[name] is not None))
+
         # Locked until the batch commits: an editor's change made meanwhile waits, then applies to
         # what the import wrote, instead of being overwritten with what the import read before it.
         existing = {a.url: a for a in Article.objects.filter(url__in_array=[doc.url for _, doc in items])
@@ -418,7 +424,7 @@ class Importer:
                     setattr(article, _ARTICLE_ATTNAMES[name], value)
                     changed = True
             topics_changed = "topics" in to_apply and (
-                article.pk is None or sorted(t.name for t in article.topics.all()) != sorted(doc.topics))
+                article.pk is None or {t.pk for t in article.topics.all()} != set(tagged_with(doc)))
             # Keys we do not model, and the secured blob, are source data too: a change to them is an update.
             changed = changed or article.secured != doc.secured
             article.source_name, article.source_hash = source.stored_name, source.hash
@@ -444,8 +450,8 @@ class Importer:
         # of a new article then takes its topics as the article is written, rather than being
         # rewritten once for each of its topics (migration 0003's triggers).
         bulk.insert(Article.topics.through, [
-            {"article_id": article.pk, "topic_id": topics[name.lower()].pk}
-            for article, doc in [*created, *retagged] for name in doc.topics
+            {"article_id": article.pk, "topic_id": topic_id}
+            for article, doc in [*created, *retagged] for topic_id in tagged_with(doc)
         ])
         search.insert_articles([{**{f.attname: getattr(a, f.attname) for f in _ARTICLE_COLUMNS},
                                  "source_data": bulk.JSONText(doc.raw_json)} for a, doc in created])
@@ -634,16 +640,20 @@ def ensure_providers(found: list[ProviderData], outcome: ImportReport) -> dict[s
     return providers
 
 
-def ensure_topics(names: set[str], outcome: ImportReport) -> dict[str, Topic]:
-    """Topics by lower-cased name, creating the missing ones."""
-    wanted = {name.lower(): name for name in names}
-    topics = {t.name.lower(): t for t in Topic.objects.for_names(wanted.values())}
-    missing = [name for key, name in wanted.items() if key not in topics]
+def ensure_topics(names: Iterable[str], outcome: ImportReport) -> dict[str, Topic | None]:
+    """What each source name tags (`Topic.objects.resolve`: by name or alias; None for an ignored
+    name), creating a topic for each name that is neither, spelt as it first comes."""
+    names = list(dict.fromkeys(names))
+    topics = Topic.objects.resolve(names)
+    missing = [name for name in names if name not in topics]
     if missing:
-        taken = set(Topic.objects.values_list("slug", flat=True))
-        new = Topic.objects.bulk_create(
-            [Topic(name=name, slug=unique_slug(Topic, name, taken, 100)) for name in missing])
-        topics.update({t.name.lower(): t for t in new})
+        new_by_key: dict[str, Topic] = {}
+        taken = {*Topic.objects.values_list("slug", flat=True), *TopicSlug.objects.values_list("slug", flat=True)}
+        for name, key in fold(missing).items():  # "İstanbul" and "istanbul" are one new topic
+            if key not in new_by_key:
+                new_by_key[key] = Topic(name=name, slug=unique_slug(Topic, name, taken, 100))
+            topics[name] = new_by_key[key]
+        new = Topic.objects.bulk_create(new_by_key.values())
         outcome.add(TOPIC, CREATED, len(new))
         outcome.written.topics += new
     return topics

@@ -3,11 +3,12 @@ from .editorial import Editorial, EditorialQuerySet, Imported, Status
 from .imports import ImportRun
 from .press_releases import PRESS_RELEASE_SOURCE_FIELDS, PressRelease
 from .providers import Provider
-from .tagging import add_topic, delete_topics, merge_topics, remove_topic
-from .topics import Topic
+from .tagging import Merged, add_topic, delete_topics, ignore_topics, merge_topics, remove_topic
+from .topics import Topic, TopicAlias, TopicSlug, fold
 
 __all__ = [
     "ARTICLE_SOURCE_FIELDS", "PRESS_RELEASE_SOURCE_FIELDS", "Article", "ArticleQuerySet", "Editorial",
     "EditorialQuerySet", "Image", "ImportRun", "Imported", "PressRelease", "Provider", "RelatedLink",
-    "Status", "Topic", "add_topic", "delete_topics", "merge_topics", "remove_topic",
+    "Merged", "Status", "Topic", "TopicAlias", "TopicSlug", "add_topic", "delete_topics", "fold", "ignore_topics",
+    "merge_topics", "remove_topic",
 ]

@@ -5,6 +5,8 @@ after), in a fixed number of queries whatever the number of articles, and marks 
 topics as edited, so that the next import keeps the editors' tagging.
 """
 
+from typing import NamedTuple
+
 from django.db import transaction
 from django.utils import timezone
 from simple_history.utils import bulk_update_with_history
@@ -12,7 +14,7 @@ from simple_history.utils import bulk_update_with_history
 from ..signals import content_changed
 from .articles import Article
 from .history import change_reason, keep_imported_state
-from .topics import Topic
+from .topics import Topic, TopicAlias, TopicSlug
 
 Tagging = Article.topics.through
 
@@ -38,22 +40,33 @@ def remove_topic(articles, topic: Topic, *, user=None) -> int:
     return _retag(tagged.values("article_id"), change, user=user, reason=f"Topic “{topic}” removed (bulk action)")
 
 
-def merge_topics(*, keep: Topic, merged: list[Topic], user=None) -> int:
-    """Move every tagging of `merged` to `keep`, then delete them. Returns the taggings moved."""
-    moved = 0
+class Merged(NamedTuple):
+    tagged: int  # articles newly tagged with the kept topic
+    already_tagged: int  # articles of the merged topics that had it already
+
+
+def merge_topics(*, keep: Topic, merged: list[Topic], user=None) -> Merged:
+    """Tag every article of `merged` with `keep`, then delete them. Their names become aliases of
+    `keep` and their slugs redirect to it, so that no import brings them back and no link breaks."""
+    counts = Merged(0, 0)
 
     def change(chosen):
-        nonlocal moved
+        nonlocal counts
         ids = {a.pk for a in chosen}
         already = set(Tagging.objects.filter(topic=keep, article_id__in=ids).values_list("article_id", flat=True))
         Tagging.objects.bulk_create([Tagging(article_id=pk, topic_id=keep.pk) for pk in ids - already])
-        moved = Tagging.objects.filter(topic__in=merged).delete()[0]
-        Topic.objects.filter(pk__in=[topic.pk for topic in merged]).delete()
+        counts = Merged(len(ids - already), len(already))
+        merged_ids = [topic.pk for topic in merged]
+        TopicAlias.objects.filter(topic__in=merged_ids).update(topic=keep)
+        TopicSlug.objects.filter(topic__in=merged_ids).update(topic=keep)
+        Topic.objects.filter(pk__in=merged_ids).delete()  # their taggings go with them
+        TopicAlias.objects.bulk_create([TopicAlias(name=topic.name, topic=keep) for topic in merged])
+        TopicSlug.objects.bulk_create([TopicSlug(slug=topic.slug, topic=keep) for topic in merged])
 
     names = ", ".join(f"“{topic}”" for topic in merged)
     _retag(_tagged_with(merged), change, user=user, reason=f"Topics merged: {names} into “{keep}”")
     content_changed.send(sender=Topic)
-    return moved
+    return counts
 
 
 def delete_topics(topics: list[Topic], *, user=None) -> int:
@@ -66,6 +79,16 @@ def delete_topics(topics: list[Topic], *, user=None) -> int:
     untagged = _retag(_tagged_with(topics), change, user=user,
                       reason=f"Topic{'s' if len(topics) > 1 else ''} {names} deleted")
     content_changed.send(sender=Topic)
+    return untagged
+
+
+def ignore_topics(topics: list[Topic], *, user=None) -> int:
+    """Delete the topics as `delete_topics` does, keeping their names and aliases as ignored names:
+    imports drop them rather than bring the topics back. Returns the articles untagged."""
+    with transaction.atomic():
+        TopicAlias.objects.filter(topic__in=[topic.pk for topic in topics]).update(topic=None)
+        untagged = delete_topics(topics, user=user)
+        TopicAlias.objects.bulk_create([TopicAlias(name=topic.name) for topic in topics])
     return untagged
 
 

@@ -1,7 +1,8 @@
 """Topic and provider pages: the published coverage of one topic, or from one provider."""
 
-from django.http import Http404
+from django.http import Http404, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.views.generic import ListView
 
 from clippings.cache import cached_data
@@ -15,6 +16,18 @@ def topics_with_coverage() -> list[Topic]:
     return cached_data("topics-with-coverage", lambda: list(
         Topic.objects.with_published_coverage()
     ))
+
+
+def redirect_moved_topic(request, slug: str) -> HttpResponsePermanentRedirect | None:
+    """For an old slug of a renamed or merged topic, a 301 to the same page (or feed) of the topic
+    it is now, query kept; None when there is none, or nothing of it is published (a redirect
+    would name it)."""
+    topic = Topic.objects.with_published_coverage().moved_from(slug)
+    if topic is None:
+        return None
+    url = reverse(request.resolver_match.view_name, kwargs={**request.resolver_match.kwargs, "slug": topic.slug})
+    query = request.META.get("QUERY_STRING")
+    return HttpResponsePermanentRedirect(f"{url}?{query}" if query else url)
 
 
 class TopicListView(ListView):
@@ -46,6 +59,14 @@ class TopicDetailView(CoverageOfMixin, ListView):
     model_of_page = Topic
     context_name = "topic"
     template_name = "clippings/topic_detail.html"
+
+    def get(self, request, *args, **kwargs):
+        try:
+            return super().get(request, *args, **kwargs)
+        except Http404:
+            if moved := redirect_moved_topic(request, kwargs["slug"]):
+                return moved
+            raise
 
     def get_queryset(self):
         return super().get_queryset().filter(topics=self.owner)
