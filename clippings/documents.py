@@ -9,7 +9,7 @@ import hashlib
 import json
 import re
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from functools import cached_property
 from typing import Any
 
@@ -21,6 +21,25 @@ from .cleaning import InvalidURL, canonical_url, clean_line, clean_paragraphs, d
 
 MAX_DOCUMENT_BYTES = 5 * 1024 * 1024
 MAX_URL_LENGTH = 2000
+
+
+@dataclass(frozen=True)
+class DateRange:
+    """The dates the newsroom accepts on a story: from `earliest` to `ahead` of today."""
+
+    earliest: datetime
+    ahead: timedelta
+
+    def latest(self) -> datetime:
+        return datetime.now(UTC) + self.ahead
+
+    def describe(self) -> str:
+        return f"dates must be between {self.earliest:%Y-%m-%d} and {self.latest():%Y-%m-%d}"
+
+
+# Nothing the newsroom covers is older than 1900, and a date more than a year ahead is a typo; both
+# ends keep every date far from the ends of Python's calendar, where local time overflows.
+ACCEPTED_DATES = DateRange(earliest=datetime(1900, 1, 1, tzinfo=UTC), ahead=timedelta(days=365))
 
 
 class DocumentError(ValueError):
@@ -391,7 +410,17 @@ class _Fields:
             raise self.error(key, f"{value!r} is not a real date ({error})") from None
         if parsed is None:
             raise self.error(key, f"{value!r} is not a date and time like 2023-10-12T11:00:00Z")
-        return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+        parsed = parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+        try:
+            in_utc = parsed.astimezone(UTC)
+        except OverflowError:  # year 1 east of Greenwich, or 9999 west of it
+            in_utc = None
+        written = parsed.date().isoformat()
+        if in_utc is None and parsed.year < 5000 or in_utc is not None and in_utc < ACCEPTED_DATES.earliest:
+            raise self.error(key, f"{written} is before {ACCEPTED_DATES.earliest.year}; {ACCEPTED_DATES.describe()}")
+        if in_utc is None or in_utc > ACCEPTED_DATES.latest():
+            raise self.error(key, f"{written} is more than a year from now; {ACCEPTED_DATES.describe()}")
+        return parsed
 
     def url(self, key: str) -> str:
         value = self.text_field(key)
