@@ -34,6 +34,11 @@ class CoverageDateTimeField(models.DateTimeField):
     _EARLIEST = datetime.min + timedelta(days=1)
     _LATEST = datetime.max - timedelta(days=1)
 
+    def deconstruct(self):
+        # To migrations, a DateTimeField: the columns are the same; only reading them differs.
+        name, _, args, kwargs = super().deconstruct()
+        return name, "django.db.models.DateTimeField", args, kwargs
+
     def from_db_value(self, value, expression, connection):
         if value is None:
             return value
