@@ -1,5 +1,6 @@
 """importer.py: writing documents to a real database, losing nothing and overwriting no editor."""
 
+import importlib
 import multiprocessing
 import os
 import signal
@@ -31,7 +32,7 @@ from clippings.importer import (
 )
 from clippings.models import Article, Image, ImportRun, PressRelease, Provider, RelatedLink, Status, Topic
 
-from .factories import ArticleFactory, ProviderFactory, TopicFactory
+from .factories import ArticleFactory, PressReleaseFactory, ProviderFactory, TopicFactory
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 SEED = {number: next(FIXTURES.glob(f"{number}_*.txt")) for number in ("000", "001", "002", "003", "004")}
@@ -1298,3 +1299,22 @@ def test_an_import_goes_on_when_its_parsing_process_is_killed(db, tmp_path):
     report = Importer(batch_size=100, workers=1, progress=kill_the_parser).import_paths([tmp_path])
     assert report.ok, report.failures
     assert Article.objects.count() + PressRelease.objects.count() == 300 - counts(report)[ARTICLE].get(UNCHANGED, 0)
+
+
+def test_migration_0014_keys_the_releases_imported_before_by_title_and_file_name(db, tmp_path):
+    from django.apps import apps
+
+    migration = importlib.import_module("clippings.migrations.0014_press_release_title_and_file_name")
+    PressReleaseFactory(title="Statement", title_key="statement", source_name="/srv/a/2023.txt")
+    PressReleaseFactory(title="Statement", title_key="statement\n2024.txt", source_name="/srv/b/2024.txt")
+    PressReleaseFactory(title="Other", title_key="other", source_name="/srv/b/2024.txt")
+    PressReleaseFactory(title="Other", title_key="other\n2024.txt", source_name="/srv/c/2024.txt")
+    PressReleaseFactory(title="By hand", title_key="by hand", source_name="")
+    migration.key_by_title_and_file_name(apps, None)
+    assert list(PressRelease.objects.order_by("id").values_list("title_key", flat=True)) == [
+        "statement\n2023.txt", "statement\n2024.txt", "other\n/srv/b/2024.txt", "other\n2024.txt", "by hand"]
+    # And a re-import finds them by it: the file of the first, exported again elsewhere, updates it.
+    (tmp_path / "2023.txt").write_text("Statement\n\nNEW YORK - Corrected.\n\nWe defend civil liberties.\n\n"
+                                       "© 2024 New York Civil Liberties Union\n")
+    assert counts(import_paths(tmp_path)) == {PRESS_RELEASE: {UPDATED: 1}}
+    assert PressRelease.objects.get(title_key="statement\n2023.txt").body == "Corrected."
