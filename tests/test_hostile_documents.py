@@ -6,11 +6,16 @@ from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
 
+from clippings.cleaning import MAX_DOMAIN_LENGTH
 from clippings.documents import (
     MAX_IMAGES_PER_STORY,
+    MAX_INTEGER,
     MAX_RELATED_PER_DOCUMENT,
     MAX_TOPICS_PER_DOCUMENT,
+    MAX_URL_LENGTH,
+    MIN_INTEGER,
 )
 from clippings.models import Article, Image, PressRelease, Provider, RelatedLink, Topic
 
@@ -150,3 +155,11 @@ def test_a_long_press_release_title_that_folds_longer_is_imported(db, tmp_path):
     _, errors, ok = import_one(tmp_path, RELEASE.replace("Statement on facial recognition", title).encode())
     assert ok, errors
     assert PressRelease.objects.get().title == title
+
+
+def test_the_parser_limits_are_the_columns_limits():
+    assert Provider._meta.get_field("domain").max_length == MAX_DOMAIN_LENGTH
+    assert {Article._meta.get_field(name).max_length for name in ("url", "web_url", "amp_url")} == {MAX_URL_LENGTH}
+    assert Image._meta.get_field("url").max_length == MAX_URL_LENGTH
+    # Django's own range for IntegerField, which SQLite does not enforce and PostgreSQL does.
+    assert connection.ops.integer_field_ranges["IntegerField"] == (MIN_INTEGER, MAX_INTEGER)
