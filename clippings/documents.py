@@ -196,7 +196,7 @@ def _too_deep(node) -> _NodeProblem:
 
 
 def _check_nesting(root) -> None:
-    """A DocumentError when lists or mappings nest more than MAX_NESTING deep (without recursion)."""
+    """Refuse lists or mappings nested more than MAX_NESTING deep (walked without recursion)."""
     stack, seen = [(root, 0)], set()
     while stack:
         node, depth = stack.pop()
