@@ -331,7 +331,9 @@ class Importer:
                 return
             source, document = items[0]
             kind = ARTICLE if isinstance(document, Clipping) else PRESS_RELEASE
-            self.report.fail(Failure(source.name, f"could not be saved ({type(error).__name__}: {error})"), kind)
+            # What the database said, without Python's name for it (see documents.py: every limit a
+            # document can break is checked there, so this is a refusal no check foresaw).
+            self.report.fail(Failure(source.name, f"could not be saved: the database refused it ({error})"), kind)
 
     def _in_transaction(self, save, items) -> ImportReport:
         # A dry run's transactions are rolled back one by one, not kept open to the end: they hold
@@ -475,11 +477,18 @@ class Importer:
         outcome = ImportReport()
         now = timezone.now()
         keys = {key for source, doc in items for key in _release_keys(source, doc)}
-        releases = {release.title_key: release  # locked, as articles are (_save_clippings)
-                    for release in PressRelease.objects.filter(title_key__in=keys).order_by("pk").select_for_update()}
-        new: list[tuple[PressRelease, str]] = []  # with the text of its slug, chosen at the end
+        # Locked, as articles are (_save_clippings); with those imported from the same bytes under
+        # another name, which are that document already (read while an earlier batch wrote them).
+        found = list(PressRelease.objects.filter(Q(title_key__in=keys) | Q(source_hash__in=[s.hash for s, _ in items]))
+                     .order_by("pk").select_for_update())
+        releases = {release.title_key: release for release in found}
+        same_bytes = {release.source_hash for release in found}
+        new: list[tuple[PressRelease, str, str]] = []  # with its title and file stem: its slug is chosen at the end
         updated: dict[int, PressRelease] = {}
         for source, doc in items:
+            if source.hash in same_bytes:
+                outcome.add(PRESS_RELEASE, UNCHANGED)
+                continue
             release, key = self._release_for(source, doc, releases)
             if release is LATER:
                 outcome.later.append((source, doc))
@@ -489,7 +498,6 @@ class Importer:
                 continue
             is_new = release is None
             if is_new:
-                slug_text = doc.title if key == doc.title_key else f"{doc.title} {Path(source.name).stem}"
                 release = releases[key] = PressRelease(title_key=key, first_imported_at=now)
             before = {name: release.current_source_json(name) for name in doc.source_values()}
             for name, value in release.take_source_values(doc.source_values()).items():
@@ -499,16 +507,17 @@ class Importer:
             release.source_name, release.source_hash, release.last_imported_at = source.stored_name, source.hash, now
             release.source_data, release.updated_at = doc.raw, now
             if is_new:
-                new.append((release, slug_text))
+                new.append((release, doc.title, Path(source.name).stem))
             elif release.pk not in updated:
                 updated[release.pk] = release
             outcome.add(PRESS_RELEASE, CREATED if is_new else UPDATED if changed else UNCHANGED)
             outcome.written.release_keys.add(key)
             outcome.written.hashes[source.hash] = PRESS_RELEASE
-        for (release, _), slug in zip(new, unique_slugs(PressRelease, [text for _, text in new]), strict=True):
+            same_bytes.add(source.hash)
+        for (release, *_), slug in zip(new, unique_slugs(PressRelease, _release_slug_texts(new)), strict=True):
             release.slug = slug
         # In bulk, so without a save() signal each: the import announces its changes once, at the end.
-        created = bulk_create_with_history([release for release, _ in new], PressRelease, default_date=now)
+        created = bulk_create_with_history([release for release, *_ in new], PressRelease, default_date=now)
         outcome.new[PressRelease] = [release.pk for release in created]
         if updated:
             bulk_update_with_history(list(updated.values()), PressRelease, _PRESS_RELEASE_COLUMNS, default_date=now)
@@ -519,14 +528,12 @@ class Importer:
         """The press release a document updates (None for a new one; LATER: see `_claim`), and its
         key (`title_key`).
 
-        A release is found by its title. But two different documents with one title in one run are
-        two releases: the first keeps the title's record, the others have their own, keyed (and
-        slugged) by title and file name, and are found by it again on the next import. Were the last
-        to win, each import would overwrite the release with one and then the other."""
-        by_title, by_name, by_path = _release_keys(source, doc)
-        if (own := releases.get(by_name)) is not None and (claim := self._claim(own, source)):
-            return (own if claim is True else LATER), by_name
-        for key in (by_title, by_name, by_path):
+        A release is known by its title and its file name, whichever run brings it: the same file
+        exported again elsewhere updates it, another file with the same title is another release
+        (regression: by title alone, the last file imported won, and each re-import flipped the
+        release between them). Two files of one title and one name in one run: the second is keyed
+        by its path."""
+        for key in _release_keys(source, doc):
             release = releases.get(key)
             if release is None:
                 return None, key
@@ -578,12 +585,28 @@ def _rounds(items: list[tuple[SourceFile, Clipping]]) -> Iterator[list[tuple[Sou
         items = later
 
 
-def _release_keys(source: SourceFile, doc: PressReleaseText) -> tuple[str, str, str]:
-    """The keys a press release may be found by: its title, then its title and file name, then its
-    title and path (`title_key` holds 500 characters; a title holds no line break)."""
-    path = source.stored_name[-200:]
-    name = Path(path).name
-    return doc.title_key, f"{doc.title_key[: 499 - len(name)]}\n{name}", f"{doc.title_key[: 499 - len(path)]}\n{path}"
+def _release_keys(source: SourceFile, doc: PressReleaseText) -> tuple[str, str]:
+    """The keys a press release may be found by: its title and file name, then its title and path
+    (`title_key` holds 500 characters, however much longer folding makes a title; a title holds no
+    line break). Migration 0014 gave the releases imported before their title and file name."""
+    return tuple(release_key(doc.title_key, part) for part in (Path(source.stored_name).name, source.stored_name))
+
+
+def release_key(folded_title: str, file: str) -> str:
+    file = file[-200:]
+    return f"{folded_title[: 499 - len(file)]}\n{file}"
+
+
+def _release_slug_texts(new: list[tuple[PressRelease, str, str]]) -> list[str]:
+    """What new press releases' slugs are made from: the title, or, for a release whose title
+    another release has already, the title and the file's name ("statement-2024-statement")."""
+    titles = {title.casefold() for title in PressRelease.objects.filter(title__in=[title for _, title, _ in new])
+              .values_list("title", flat=True)}
+    texts = []
+    for _, title, stem in new:
+        texts.append(f"{title} {stem}" if title.casefold() in titles else title)
+        titles.add(title.casefold())
+    return texts
 
 
 def unique_slug(model, text: str, taken: set[str], max_length: int = 200) -> str:

@@ -1,5 +1,6 @@
 """importer.py: writing documents to a real database, losing nothing and overwriting no editor."""
 
+import importlib
 import multiprocessing
 import os
 import signal
@@ -31,7 +32,7 @@ from clippings.importer import (
 )
 from clippings.models import Article, Image, ImportRun, PressRelease, Provider, RelatedLink, Status, Topic
 
-from .factories import ArticleFactory, ProviderFactory, TopicFactory
+from .factories import ArticleFactory, PressReleaseFactory, ProviderFactory, TopicFactory
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 SEED = {number: next(FIXTURES.glob(f"{number}_*.txt")) for number in ("000", "001", "002", "003", "004")}
@@ -233,7 +234,7 @@ def test_seed_002_press_release(imported):
     release = PressRelease.objects.get()
     assert release.title == "NYCLU Urges State to Block Facial Recognition Technology in Lockport Schools"
     assert release.slug == "nyclu-urges-state-to-block-facial-recognition-technology-in-lockport-schools"
-    assert release.title_key == release.title.casefold()
+    assert release.title_key == f"{release.title.casefold()}\n{SEED['002'].name}"  # its title and file name
     assert release.dateline == "NEW YORK"
     assert release.image_caption == "Camera in the school yard"
     assert release.organization == "New York Civil Liberties Union"
@@ -849,7 +850,7 @@ def test_a_document_that_fails_to_save_writes_nothing_of_itself(refusing_databas
     report = import_paths(tmp_path)  # one batch: it fails, then each document is saved on its own
     [failure] = report.failures
     assert failure.source == str(bad)
-    assert failure.message.startswith("could not be saved (")
+    assert failure.message.startswith("could not be saved: the database refused it (")
     assert "refused by the test trigger" in failure.message
     assert not Provider.objects.filter(domain__in=["lonely.example", "other.example"]).exists()
     assert not Topic.objects.filter(name="Lonely").exists()
@@ -973,13 +974,14 @@ def test_a_dry_run_of_several_batches_of_press_releases_counts_what_the_import_d
     old, new = tmp_path / "old", tmp_path / "new"
     old.mkdir(), new.mkdir()
     import_paths(write_release(old, "b.txt", "The statement imported before."))
-    write_release(new, "a.txt", "The statement, corrected.")  # updates it
-    write_release(new, "c.txt", "Another statement, same title.")  # a release of its own
+    write_release(new, "a.txt", "Another statement, same title.")  # a release of its own
+    write_release(new, "c.txt", "A third statement, same title.")  # a release of its own
     copy_seed("002", new, name="d.txt")
     copy_seed("002", new, name="e.txt")  # the same bytes again
+    write_release(new, "b.txt", "The statement, corrected.")  # updates it (its title and file name)
     dry = import_paths(new, dry_run=True, batch_size=1)
     real = import_paths(new, batch_size=1)
-    assert counts(dry) == counts(real) == {PRESS_RELEASE: {UPDATED: 1, CREATED: 2, UNCHANGED: 1}}
+    assert counts(dry) == counts(real) == {PRESS_RELEASE: {UPDATED: 1, CREATED: 3, UNCHANGED: 1}}
 
 
 def test_a_dry_run_leaves_the_database_to_others_between_batches(db, tmp_path):
@@ -1153,10 +1155,37 @@ def test_a_record_knows_its_file_however_the_path_is_written(db, tmp_path, monke
     assert (published.status, published.body) == (Status.PUBLISHED, "The statement, corrected.")
 
 
-def test_a_changed_press_release_is_still_found_by_its_title_from_another_path(imported, tmp_path):
-    changed = copy_seed("002", tmp_path, {"almost $4 million": "almost $6 million"}, name="renamed.txt")
+def test_a_changed_press_release_is_found_by_its_title_and_file_name_from_another_folder(imported, tmp_path):
+    changed = copy_seed("002", tmp_path, {"almost $4 million": "almost $6 million"})
     assert counts(import_paths(changed)) == {PRESS_RELEASE: {UPDATED: 1}}
     assert PressRelease.objects.count() == 1
+
+
+def test_the_same_press_release_under_another_name_is_unchanged(imported, tmp_path):
+    assert counts(import_paths(copy_seed("002", tmp_path, name="renamed.txt"))) == {PRESS_RELEASE: {UNCHANGED: 1}}
+    assert PressRelease.objects.count() == 1
+
+
+def test_press_releases_with_one_title_imported_in_separate_runs_keep_their_own_text(db, tmp_path):
+    # Issue 14, defect 5 (regression: by title alone, the second run replaced the first release's
+    # body and dateline, and re-importing the first flipped it back). Whichever runs bring them,
+    # another file with the same title (and a changed file renamed) is another release.
+    (tmp_path / "a").mkdir(), (tmp_path / "b").mkdir()
+    first = write_release(tmp_path / "a", "release-2023.txt", "The first statement.")
+    second = write_release(tmp_path / "b", "release-2024.txt", "The second statement.")
+    second.write_text(second.read_text().replace("NEW YORK", "ALBANY"))
+    assert counts(import_paths(first)) == {PRESS_RELEASE: {CREATED: 1}}
+    original = PressRelease.objects.get()
+    original.body = "The first statement, as an editor corrected it."
+    original.mark_edited("body")
+    original.save()
+    assert counts(import_paths(second)) == {PRESS_RELEASE: {CREATED: 1}}
+    for paths in ([first], [second], [first, second]):
+        assert counts(import_paths(*paths)) == {PRESS_RELEASE: {UNCHANGED: len(paths)}}
+    assert list(PressRelease.objects.order_by("id").values_list("body", "dateline", "slug")) == [
+        ("The first statement, as an editor corrected it.", "NEW YORK", "statement-on-facial-recognition"),
+        ("The second statement.", "ALBANY", "statement-on-facial-recognition-release-2024"),
+    ]
 
 
 # Parsing in worker processes: the same import, whoever parses --------------------------------------
@@ -1270,3 +1299,22 @@ def test_an_import_goes_on_when_its_parsing_process_is_killed(db, tmp_path):
     report = Importer(batch_size=100, workers=1, progress=kill_the_parser).import_paths([tmp_path])
     assert report.ok, report.failures
     assert Article.objects.count() + PressRelease.objects.count() == 300 - counts(report)[ARTICLE].get(UNCHANGED, 0)
+
+
+def test_migration_0014_keys_the_releases_imported_before_by_title_and_file_name(db, tmp_path):
+    from django.apps import apps
+
+    migration = importlib.import_module("clippings.migrations.0014_press_release_title_and_file_name")
+    PressReleaseFactory(title="Statement", title_key="statement", source_name="/srv/a/2023.txt")
+    PressReleaseFactory(title="Statement", title_key="statement\n2024.txt", source_name="/srv/b/2024.txt")
+    PressReleaseFactory(title="Other", title_key="other", source_name="/srv/b/2024.txt")
+    PressReleaseFactory(title="Other", title_key="other\n2024.txt", source_name="/srv/c/2024.txt")
+    PressReleaseFactory(title="By hand", title_key="by hand", source_name="")
+    migration.key_by_title_and_file_name(apps, None)
+    assert list(PressRelease.objects.order_by("id").values_list("title_key", flat=True)) == [
+        "statement\n2023.txt", "statement\n2024.txt", "other\n/srv/b/2024.txt", "other\n2024.txt", "by hand"]
+    # And a re-import finds them by it: the file of the first, exported again elsewhere, updates it.
+    (tmp_path / "2023.txt").write_text("Statement\n\nNEW YORK - Corrected.\n\nWe defend civil liberties.\n\n"
+                                       "© 2024 New York Civil Liberties Union\n")
+    assert counts(import_paths(tmp_path)) == {PRESS_RELEASE: {UPDATED: 1}}
+    assert PressRelease.objects.get(title_key="statement\n2023.txt").body == "Corrected."

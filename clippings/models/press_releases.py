@@ -17,7 +17,7 @@ class PressRelease(Editorial, Imported):
     slug = models.SlugField(max_length=200, unique=True)
     title_key = models.CharField(
         max_length=500, unique=True, editable=False,
-        help_text="The source title, folded: how a re-import finds this press release again.",
+        help_text="The source title, folded, and its file's name: how a re-import finds this press release again.",
     )
     dateline = models.CharField(max_length=200, blank=True, help_text="Where it was issued, e.g. NEW YORK.")
     date = models.DateField(null=True, blank=True, help_text="Date of issue, when known.")
