@@ -306,3 +306,22 @@ def test_a_changed_source_document_of_a_draft_applies_unless_corrected(tmp_path)
     assert article.title == "Corrected by an editor"
     assert waiting(article)["title"].startswith("The State of New York Makes")
 
+
+
+def test_migration_0011_keeps_pending_upstream_changes_as_proposals_from_the_source(db):
+    from importlib import import_module
+
+    from django.apps import apps
+
+    migration = import_module("clippings.migrations.0011_proposed_changes")
+    ai = TopicFactory(name="AI")
+    article = ArticleFactory(title="Ours", topics=[ai])
+    untouched = ArticleFactory()
+    Article.objects.filter(pk=article.pk).update(proposed_changes={"title": "Theirs", "topics": ["AI", "Privacy"]})
+    Article.objects.filter(pk=untouched.pk).update(proposed_changes={})
+    migration.to_proposals(apps, None)
+    article.refresh_from_db()
+    untouched.refresh_from_db()
+    assert [(p["field"], p["old"], p["new"], p["origin"]) for p in article.proposed_changes] == [
+        ("title", "Ours", "Theirs", "source"), ("topics", ["AI"], ["AI", "Privacy"], "source")]
+    assert untouched.proposed_changes == []
