@@ -249,7 +249,7 @@ def test_feature_action(client, publisher):
     assert Article.objects.filter(featured=True).count() == 2
 
 
-# Topics in bulk, corrections and upstream changes -----------------------------------------
+# Topics in bulk, corrections and proposed changes -----------------------------------------
 
 
 def test_add_and_remove_a_topic_in_bulk_marks_topics_edited(client, editor):

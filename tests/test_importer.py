@@ -453,7 +453,7 @@ def test_an_editor_corrected_field_is_kept_and_the_new_value_waits(imported, tmp
     assert Article.objects.with_proposed_changes().get() == article
 
 
-def test_an_upstream_change_is_not_recorded_when_the_source_did_not_change(imported, tmp_path):
+def test_no_proposed_change_when_the_source_did_not_change(imported, tmp_path):
     article = Article.objects.get(url=CPO)
     article.title = "Corrected"
     article.mark_edited("title")
@@ -463,7 +463,7 @@ def test_an_upstream_change_is_not_recorded_when_the_source_did_not_change(impor
     assert (article.title, waiting(article)) == ("Corrected", {})
 
 
-def test_an_upstream_change_that_matches_the_editor_is_not_recorded(imported, tmp_path):
+def test_no_proposed_change_when_the_source_matches_the_editor(imported, tmp_path):
     article = Article.objects.get(url=CPO)
     article.title = "New York State Makes a Ban Permanent"
     article.mark_edited("title")
@@ -487,7 +487,7 @@ def pending_title(imported, tmp_path):
     return article
 
 
-def test_accepting_an_upstream_change(pending_title, tmp_path):
+def test_accepting_a_proposed_change_from_the_source(pending_title, tmp_path):
     article = pending_title
     article.decide("title", "source", accept=True)
     article.save()
@@ -501,7 +501,7 @@ def test_accepting_an_upstream_change(pending_title, tmp_path):
     assert article.title.startswith("Third Makes")
 
 
-def test_accepting_an_upstream_change_of_a_date_and_a_provider(imported, tmp_path):
+def test_accepting_a_proposed_date_and_provider_from_the_source(imported, tmp_path):
     article = Article.objects.get(url=CPO)
     other = ProviderFactory(domain="elsewhere.example")
     article.published_at, article.provider = datetime(2023, 1, 1, tzinfo=UTC), other
@@ -520,7 +520,7 @@ def test_accepting_an_upstream_change_of_a_date_and_a_provider(imported, tmp_pat
     assert article.provider.domain == "cpo.example"
 
 
-def test_dismissing_an_upstream_change(pending_title, tmp_path):
+def test_rejecting_a_proposed_change_from_the_source(pending_title, tmp_path):
     article = pending_title
     article.decide("title", "source", accept=False)
     article.save()

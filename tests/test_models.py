@@ -29,7 +29,7 @@ def test_a_corrected_field_is_not_applied_and_its_new_value_waits():
     assert release.source_values["title"] == "New source title"
 
 
-def test_no_upstream_change_when_the_source_value_did_not_change():
+def test_no_proposed_change_when_the_source_value_did_not_change():
     release = PressRelease(title="Editor's title", source_values=source(), edited_fields=["title"])
     release.take_source_values(source())
     assert waiting(release) == {}
@@ -114,7 +114,7 @@ def test_topics_are_found_by_name_ignoring_case_beyond_ascii(db):
     assert set(Topic.objects.for_names(["ai"])) == {ai}
 
 
-def test_accepting_upstream_topics_keeps_a_topic_spelt_in_other_case(db):
+def test_accepting_proposed_topics_keeps_a_topic_spelt_in_other_case(db):
     energy = TopicFactory(name="Énergie")
     article = ArticleFactory(edited_fields=["topics"], proposed_changes=proposals(topics=["énergie"]))
     article.decide("topics", "source", accept=True)

@@ -4,7 +4,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.utils import model_ngettext
 from django.utils.html import format_html
 
-from ..models import ARTICLE_SOURCE_FIELDS, Article, Image, RelatedLink, Status, Topic, add_topic, remove_topic
+from ..models import Article, Image, RelatedLink, Status, Topic, add_topic, remove_topic
 from .filters import HasRelatedCoverageFilter, KindFilter, ProposedChangesFilter
 from .mixins import PROVENANCE_FIELDS, EditorialAdmin, LiveContentInline, confirm_page, confirmed
 
@@ -25,7 +25,6 @@ class ImageInline(LiveContentInline):
 
 @admin.register(Article)
 class ArticleAdmin(EditorialAdmin):
-    source_fields = ARTICLE_SOURCE_FIELDS
     preview_template = "clippings/article_detail.html"
     preview_context_name = "article"
     list_display = ("title", "provider", "published_at", "quality", "status", "topic_names", "featured")

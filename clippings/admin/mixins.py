@@ -52,7 +52,6 @@ class EditorialAdmin(DeskAdmin, VersionHistoryAdmin):
     """Workflow, roles, history and preview for anything with editorial state."""
 
     form = EditorialForm
-    source_fields: tuple[str, ...] = ()
     preview_template = ""
     preview_context_name = ""
     actions = ["send_to_review", "publish", "unpublish", "archive", "feature", "unfeature",
@@ -92,7 +91,7 @@ class EditorialAdmin(DeskAdmin, VersionHistoryAdmin):
             if stored.is_live and not self.has_publish_permission(request):
                 self._propose(request, stored, obj, form, changed)
                 changed = {}
-            obj.mark_edited(*(name for name in changed if name in self.source_fields))
+            obj.mark_edited(*(name for name in changed if name in obj.SOURCE_FIELDS))
         check_status_change(request.user, self.model, before, obj.status)
         if before != obj.status:
             obj.move_to(obj.status, previous=before)

@@ -7,7 +7,7 @@ from django.contrib import admin
 from django.db.models import Count, Q
 from django.utils.html import format_html, format_html_join
 
-from ..models import PRESS_RELEASE_SOURCE_FIELDS, Article, PressRelease
+from ..models import Article, PressRelease
 from .filters import ProposedChangesFilter
 from .mixins import PROVENANCE_FIELDS, EditorialAdmin
 
@@ -59,7 +59,6 @@ def suggest_coverage(release: PressRelease, limit: int = 10) -> list[tuple[Artic
 
 @admin.register(PressRelease)
 class PressReleaseAdmin(EditorialAdmin):
-    source_fields = PRESS_RELEASE_SOURCE_FIELDS
     preview_template = "clippings/pressrelease_detail.html"
     preview_context_name = "press_release"
     list_display = ("title", "date", "dateline", "status", "coverage_count", "featured")

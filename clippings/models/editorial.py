@@ -156,16 +156,14 @@ class EditorialQuerySet(models.QuerySet):
                         if accept and not field.many_to_many:
                             fields.add(field.attname)
                 if chosen:
+                    verb, names = "Accepted" if accept else "Rejected", ", ".join(p["field"] for p in chosen)
+                    record._change_reason = change_reason(f"{verb} the proposed {names}")
                     record.updated_at = timezone.now()
-                    decided.append((record, chosen))
-            for record, chosen in decided:
-                verb = "Accepted" if accept else "Rejected"
-                record._change_reason = change_reason(f"{verb} the proposed {', '.join(p['field'] for p in chosen)}")
+                    decided.append(record)
             if decided:
-                bulk_update_with_history([record for record, _ in decided], self.model, sorted(fields),
-                                         default_user=user)
+                bulk_update_with_history(decided, self.model, sorted(fields), default_user=user)
         if decided and accept:
-            content_changed.send(sender=self.model, instances=[record for record, _ in decided])
+            content_changed.send(sender=self.model, instances=decided)
         return len(decided)
 
     def _locked(self):
