@@ -274,6 +274,8 @@ def test_an_editors_restore_of_a_live_article_is_a_proposal(client, editor):
     Article.objects.filter(pk=article.pk).update(title="Approved headline")
     article.refresh_from_db()
     client.force_login(editor)
+    page = client.get(url("article_simple_history", article.pk, first.history_id)).content.decode()
+    assert 'id="restore-content-only"' in page and 'id="live-for-editor"' in page
     assert restore(client, article, first).status_code == 302
     article.refresh_from_db()
     assert article.title == "Approved headline" and article.status == Status.PUBLISHED

@@ -71,6 +71,7 @@ class ReadableChanges(HistoricalRecordContextHelper):
 
 class VersionHistoryAdmin(SimpleHistoryAdmin):
     object_history_list_template = "admin/clippings/object_history_list.html"
+    object_history_form_template = "admin/clippings/restore_form.html"
 
     def get_historical_record_context_helper(self, request, historical_record):
         return ReadableChanges(self.model, historical_record)

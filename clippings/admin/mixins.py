@@ -266,6 +266,12 @@ class EditorialAdmin(DeskAdmin, VersionHistoryAdmin):
             } for p in sorted(obj.proposed_changes, key=lambda p: (p["field"], p["origin"]))]
         return super().change_view(request, object_id, form_url, context)
 
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        obj = self.get_object(request, admin.utils.unquote(object_id))
+        live_for_editor = obj is not None and obj.is_live and not self.has_publish_permission(request)
+        return super().history_form_view(request, object_id, version_id,
+                                         {"live_for_editor": live_for_editor, **(extra_context or {})})
+
     def add_view(self, request, form_url="", extra_context=None):
         return super().add_view(request, form_url, {"time_zone": settings.TIME_ZONE, **(extra_context or {})})
 
