@@ -1,6 +1,6 @@
 """The merge of source values and editors' corrections (models/editorial.py), record by record."""
 
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 
 from clippings.models import PressRelease, Status, Topic
 from clippings.models.editorial import as_source_json
@@ -119,3 +119,18 @@ def test_accepting_proposed_topics_keeps_a_topic_spelt_in_other_case(db):
     article = ArticleFactory(edited_fields=["topics"], proposed_changes=proposals(topics=["énergie"]))
     article.decide("topics", "source", accept=True)
     assert list(article.topics.all()) == [energy]
+
+
+def test_a_corrected_date_of_issue_that_the_source_comes_round_to_is_no_proposal():
+    # Regression: a date was compared as a date with the source's ISO text, and never matched.
+    release = PressRelease(date=date(2024, 1, 2), edited_fields=["date"], source_values={"date": "2024-01-01"})
+    release.take_source_values({"date": "2024-01-02"})
+    assert waiting(release) == {}
+
+
+def test_a_published_record_takes_no_source_value_and_proposes_each_change():
+    release = PressRelease(title="Approved", body="Body.", status=Status.PUBLISHED,
+                           source_values=source(title="Approved"))
+    assert release.take_source_values(source(title="Approved", body="New body.")) == {}
+    assert waiting(release) == {"body": "New body."} and release.body == "Body."
+    assert [p["old"] for p in release.proposed_changes] == ["Body."]
