@@ -124,6 +124,7 @@ class TopicAdmin(DeskAdmin):
             })
         merged = [t for t in topics if t != keep]
         names = ", ".join(f"“{t}”" for t in merged)
+        self.log_deletions(request, queryset.exclude(pk=keep.pk))  # the history page names them from the log
         counts = merge_topics(keep=keep, merged=merged, user=request.user)
         removed = f"{len(merged)} topic{'s' if len(merged) != 1 else ''}"
         summary = (f"Merged {names} into “{keep}”: {_articles(counts.tagged)} newly tagged “{keep}”, "
