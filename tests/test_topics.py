@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from clippings.models import Article, Topic, TopicAlias, fold
 
-from .factories import ArticleFactory, PublishedArticleFactory, TopicFactory
+from .factories import ArticleFactory, PublishedArticleFactory, TopicFactory, waiting
 from .test_topics_admin import topic_form
 
 pytestmark = pytest.mark.django_db
@@ -78,8 +78,8 @@ def test_after_a_merge_a_new_source_tagging_waits_for_the_editor(client, editor,
     run_import(clipping(tmp_path, "first.md", topics=["AI", "Biometrics"]))
     article = Article.objects.get(url="https://news.example/first")
     assert topics_of("first") == ["Artificial Intelligence"]  # merged by an editor: kept
-    assert article.upstream_changes == {"topics": ["AI", "Biometrics"]}
-    article.accept_upstream_change("topics")
+    assert waiting(article) == {"topics": ["AI", "Biometrics"]}
+    Article.objects.filter(pk=article.pk).decide_proposals(accept=True, user=None)
     assert topics_of("first") == ["Artificial Intelligence", "Biometrics"]  # "AI" is its alias
 
 

@@ -30,7 +30,7 @@ def reindex_topic_names(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('clippings', '0010_article_search_document'),
+        ('clippings', '0011_proposed_changes'),
         ('clippings', '0002_editorial_groups'),
     ]
 

@@ -37,7 +37,7 @@ def key_by_title(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ("clippings", "0010_article_search_document"),
+        ("clippings", "0012_topic_aliases"),
     ]
 
     operations = [
