@@ -1,27 +1,35 @@
 """The article desk: the list editors scan, and the page where they correct and tag a clipping."""
 
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import model_ngettext
+from django.db import models
 from django.utils.html import format_html
 
 from ..models import ARTICLE_SOURCE_FIELDS, Article, Image, RelatedLink, Topic, add_topic, remove_topic
+from .controls import NamedTabularInline
 from .filters import HasRelatedCoverageFilter, KindFilter, UpstreamChangesFilter
 from .mixins import PROVENANCE_FIELDS, EditorialAdmin, confirm_page, confirmed
 
+# In a table cell the admin's URL widget ("Currently: <link> Change: <input>") is a column of URL text.
+CELL_WIDGETS = {models.URLField: {"widget": forms.URLInput}}
 
-class RelatedLinkInline(admin.TabularInline):
+
+class RelatedLinkInline(NamedTabularInline):
     model = RelatedLink
     fk_name = "article"
     extra = 0
+    formfield_overrides = CELL_WIDGETS
     fields = ("position", "title", "url", "web_url", "provider", "published_at", "kind", "quality", "target")
     autocomplete_fields = ("provider",)
     raw_id_fields = ("target",)  # a select of every article would list 100,000 of them
 
 
-class ImageInline(admin.TabularInline):
+class ImageInline(NamedTabularInline):
     model = Image
     fk_name = "article"
     extra = 0
+    formfield_overrides = CELL_WIDGETS
     fields = ("url", "width", "height", "cached_at_source", "file")
 
 

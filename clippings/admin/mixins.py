@@ -15,6 +15,7 @@ from django.views.decorators.cache import never_cache
 from ..models import Status
 from ..models.history import keep_imported_state, relations_without_versions
 from ..signals import content_changed
+from .controls import NamedControlsMixin
 from .dates import DateHierarchyLinks
 from .history import VersionHistoryAdmin
 from .paginator import CappedCountPaginator
@@ -23,7 +24,7 @@ from .workflow import SCHEDULE_FIELDS, EditorialForm, check_status_change, may_p
 PROVENANCE_FIELDS = ("source_name", "source_hash", "first_imported_at", "last_imported_at")
 
 
-class DeskAdmin(admin.ModelAdmin):
+class DeskAdmin(NamedControlsMixin, admin.ModelAdmin):
     """Lists that stay fast on a hundred thousand rows: no full count, every page reachable."""
 
     paginator = CappedCountPaginator
