@@ -19,37 +19,52 @@ CHART_MONTHS = 12
 COLOURS = ["#1f5f8b", "#c0392b", "#27864f", "#8e44ad", "#d35400", "#2c3e50"]
 
 
-def desk_context(request) -> dict:
+def desk_context(request, site: admin.AdminSite) -> dict:
+    """The overview, made only of what the user may view: each part is left out when its model is not."""
     if not request.user.is_active or not request.user.is_staff:
         return {}
+    viewable = [model for model in (Article, PressRelease, ImportRun)
+                if site.is_registered(model) and site.get_model_admin(model).has_view_permission(request)]
+    if not viewable:
+        return {}
     now = timezone.now()
-    counts = {model._meta.verbose_name_plural: dict(model.objects.order_by().values_list("status")
-                                                    .annotate(n=Count("id")))
-              for model in (Article, PressRelease)}
-    return {
-        "desk": {
-            "time_zone": settings.TIME_ZONE,
-            "statuses": [(label, [counts[kind].get(value, 0) for kind in counts]) for value, label in Status.choices],
-            "kinds": list(counts),
+    kinds = [model for model in (Article, PressRelease) if model in viewable]
+    desk = {"time_zone": settings.TIME_ZONE, "scheduled": [], "withdrawing": []}
+    if kinds:
+        counts = {model: dict(model.objects.order_by().values_list("status").annotate(n=Count("id")))
+                  for model in kinds}
+        desk |= {
+            "kinds": [model._meta.verbose_name_plural for model in kinds],
+            "statuses": [(label, [counts[model].get(value, 0) for model in kinds]) for value, label in Status.choices],
+            "scheduled": scheduled(now, "publish_at", [Status.DRAFT, Status.REVIEW], models=kinds),
+            "withdrawing": scheduled(now, "unpublish_at", [Status.PUBLISHED], models=kinds),
+        }
+    if Article in viewable:
+        desk |= {
+            "articles": True,
             "in_review": Article.objects.filter(status=Status.REVIEW).select_related("provider")
             .order_by("-updated_at")[:10],
-            "releases_in_review": PressRelease.objects.filter(status=Status.REVIEW).order_by("-updated_at")[:5],
-            "scheduled": scheduled(now, "publish_at", [Status.DRAFT, Status.REVIEW]),
-            "withdrawing": scheduled(now, "unpublish_at", [Status.PUBLISHED]),
             "upstream_pending": Article.objects.with_upstream_changes().count(),
-            "imports": [(run, summarise_counts(run.counts)) for run in ImportRun.objects.all()[:5]],
             "chart": coverage_chart(latest_coverage(now)),
         }
-    }
+    if PressRelease in viewable:
+        desk |= {"press_releases": True,
+                 "releases_in_review": PressRelease.objects.filter(status=Status.REVIEW).order_by("-updated_at")[:5]}
+    if ImportRun in viewable:
+        desk["imports"] = [(run, summarise_counts(run.counts)) for run in ImportRun.objects.all()[:5]]
+    return {"desk": desk}
 
 
-def scheduled(now: datetime, field: str, statuses: list[str], limit: int = 10) -> list[dict]:
-    """Articles and press releases due at `field` (publish_at, unpublish_at), soonest first, in one query."""
+def scheduled(now: datetime, field: str, statuses: list[str], *, models=(Article, PressRelease),
+              limit: int = 10) -> list[dict]:
+    """Items of `models` due at `field` (publish_at, unpublish_at), soonest first, in one query."""
     def due(model):
         return (model.objects.filter(status__in=statuses, **{f"{field}__gte": now}).order_by()
                 .annotate(model=Value(model._meta.model_name)).values("pk", "title", "model", when=F(field)))
 
-    items = list(due(Article).union(due(PressRelease), all=True).order_by("when", "model", "pk")[:limit])
+    first, *others = [due(model) for model in models]
+    combined = first.union(*others, all=True) if others else first
+    items = list(combined.order_by("when", "model", "pk")[:limit])
     for item in items:
         item["url"] = reverse(f"admin:clippings_{item['model']}_change", args=[item["pk"]])
     return items
@@ -116,6 +131,6 @@ def install(site: admin.AdminSite) -> None:
     plain_index = site.index
 
     def index(request, extra_context=None):
-        return plain_index(request, {**desk_context(request), **(extra_context or {})})
+        return plain_index(request, {**desk_context(request, site), **(extra_context or {})})
 
     site.index = index
