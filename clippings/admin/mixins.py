@@ -180,6 +180,12 @@ class EditorialAdmin(DeskAdmin, VersionHistoryAdmin):
         context = {self.preview_context_name: obj, "object": obj, "preview": True}
         return TemplateResponse(request, template, context)
 
+    def view_on_site(self, obj):
+        """Readers' page when readers can see it; otherwise the staff preview, not a reader's 404."""
+        if obj.is_public:
+            return obj.get_absolute_url()
+        return reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_preview", args=[obj.pk])
+
     def upstream_view(self, request, object_id):
         """Accept or dismiss a new source value for a field an editor corrected."""
         if request.method != "POST":
