@@ -41,8 +41,9 @@ class ArticleAdmin(EditorialAdmin):
     list_display = ("title", "provider", "published_at", "quality", "status", "topic_names", "featured")
     list_display_links = ("title",)
     list_editable = ("status", "featured")
-    list_filter = ("status", "featured", "provider", "topics", KindFilter, "published_at",
-                   HasRelatedCoverageFilter, UpstreamChangesFilter)
+    # Only providers with articles: the others come from related links alone and would filter to nothing.
+    list_filter = ("status", "featured", ("provider", admin.RelatedOnlyFieldListFilter), "topics", KindFilter,
+                   "published_at", HasRelatedCoverageFilter, UpstreamChangesFilter)
     list_select_related = ("provider",)
     search_fields = ("title", "excerpt", "provider__name", "url")
     date_hierarchy = "published_at"
