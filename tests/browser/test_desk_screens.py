@@ -72,6 +72,8 @@ def test_changelist_and_change_form_fit_and_pass_axe(axe_page, screenshot, busy_
     for user in (editor, publisher):
         page.context.clear_cookies()
         log_in(page, user.username)
+        page.set_viewport_size(LAPTOP)
+        screenshot(page, f"desk-as-{user.groups.get().name}")
         for name, path in pages.items():
             seen = f"{name} as {user.groups.get().name}"
             page.set_viewport_size(LAPTOP)
