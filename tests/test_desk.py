@@ -19,6 +19,7 @@ from .factories import (
     ProviderFactory,
     PublishedArticleFactory,
     PublishedPressReleaseFactory,
+    RelatedLinkFactory,
     TopicFactory,
 )
 
@@ -99,6 +100,15 @@ def test_list_edit_controls_are_named_for_their_column_and_row(client, publisher
     assert re.search(r'<input type="checkbox" name="form-0-featured" aria-label="Featured: Named row"', page)
     change = client.get(url("article_change", article.pk)).content.decode()
     assert 'aria-label="Date, date"' in change and 'aria-label="Publish at, time"' in change
+
+    for title in ("First related", "Second related"):  # each row its own names, whichever page came before
+        other = ArticleFactory()
+        RelatedLinkFactory(article=other, title=title)
+        change = client.get(url("article_change", other.pk)).content.decode()
+        named = re.findall(r'aria-label="([^"]+)"', change)
+        assert f"Provider: {title}" in named and f"Title: {title}" in named and f"Delete: {title}" in named
+        assert f"Date: {title}, date" in named and f"Date: {title}, time" in named
+        assert not [name for name in named if "related" in name and title not in name and "new" not in name]
 
 
 @pytest.mark.parametrize("model", ["article", "pressrelease"])

@@ -6,10 +6,14 @@ from django.contrib import admin
 from django.utils.text import capfirst
 
 
+def real_widget(field: forms.Field) -> forms.Widget:
+    """The widget that renders the control: a related-field wrapper's copy shares the original's attrs."""
+    return getattr(field.widget, "widget", field.widget)
+
+
 def name_halves(field: forms.Field, label: str) -> None:
     """A split date-time field's two inputs, named "Publish at, date" and "Publish at, time"."""
-    widget = field.widget
-    widget = getattr(widget, "widget", widget)  # a related-field wrapper keeps the real widget inside
+    widget = real_widget(field)
     if isinstance(widget, forms.SplitDateTimeWidget):
         for half, word in zip(widget.widgets, ("date", "time"), strict=True):
             half.attrs["aria-label"] = f"{label}, {word}"
@@ -21,8 +25,10 @@ def name_row(form: forms.BaseForm, row: str) -> None:
         if isinstance(field.widget, forms.HiddenInput):
             continue
         label = f"{capfirst(field.label or name)}: {row}"
-        field.widget.attrs["aria-label"] = label
-        name_halves(field, label)
+        if isinstance(real_widget(field), forms.SplitDateTimeWidget):
+            name_halves(field, label)  # a name on the pair would override its halves' own
+        else:
+            real_widget(field).attrs["aria-label"] = label
 
 
 class NamedRows:
