@@ -6,11 +6,10 @@ from pathlib import Path
 
 import pytest
 from django.urls import reverse
+from test_editor_flow import log_in  # tests/browser is not a package: pytest puts it on sys.path
 
 from clippings.models import Article
-
-from ..factories import ArticleFactory, RelatedLinkFactory, TopicFactory
-from .test_editor_flow import log_in
+from tests.factories import ArticleFactory, RelatedLinkFactory, TopicFactory
 
 AXE = Path(__file__).resolve().parent / "node_modules" / "axe-core" / "axe.min.js"
 # Select2, which Django's admin ships for its autocomplete fields, builds in script a search box without a
