@@ -8,7 +8,7 @@ from django.utils.html import format_html
 
 from ..models import ARTICLE_SOURCE_FIELDS, Article, Image, RelatedLink, Topic, add_topic, remove_topic
 from .controls import NamedTabularInline
-from .filters import HasRelatedCoverageFilter, KindFilter, UpstreamChangesFilter
+from .filters import HasRelatedCoverageFilter, KindFilter, ProviderFilter, UpstreamChangesFilter
 from .mixins import PROVENANCE_FIELDS, EditorialAdmin, confirm_page, confirmed
 
 # In a table cell the admin's URL widget ("Currently: <link> Change: <input>") is a column of URL text.
@@ -41,8 +41,7 @@ class ArticleAdmin(EditorialAdmin):
     list_display = ("title", "provider", "published_at", "quality", "status", "topic_names", "featured")
     list_display_links = ("title",)
     list_editable = ("status", "featured")
-    # Only providers with articles: the others come from related links alone and would filter to nothing.
-    list_filter = ("status", "featured", ("provider", admin.RelatedOnlyFieldListFilter), "topics", KindFilter,
+    list_filter = ("status", "featured", ("provider", ProviderFilter), "topics", KindFilter,
                    "published_at", HasRelatedCoverageFilter, UpstreamChangesFilter)
     list_select_related = ("provider",)
     search_fields = ("title", "excerpt", "provider__name", "url")
