@@ -3,7 +3,7 @@
 import math
 import re
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 from django.contrib import admin
 from django.db.models import Count, Q
@@ -31,6 +31,10 @@ WINDOW = timedelta(days=14)  # coverage usually follows a release within two wee
 EARLY = timedelta(days=2)  # ... and sometimes runs the day before, from an embargoed copy
 LATER = timedelta(days=180)  # an article that shares its rare words may still cite it months later
 CANDIDATES_PER_TERM = 100
+CANDIDATES = 1500  # scored in Python: the words' candidates and a busy fortnight's articles
+# Articles counted per word, at most: a word in this many says little (its weight is at most log(total / 1,000)),
+# and counting every article that uses a common word would read tens of thousands of them.
+COMMON = 1000
 DATE_WEIGHT, PROVIDER_WEIGHT = 2.0, 1.0  # beside a rare shared word's weight, about 2 to 10
 
 _WORD = re.compile(r"[^\W\d_]{4,}")
@@ -61,8 +65,13 @@ def distinctive_terms(release: PressRelease, limit: int = TERMS) -> dict[str, st
 
 
 def article_frequency(word: str) -> int:
-    """How many articles the search index finds `word` in (any form it stems to the same)."""
-    return matching_articles(Article.objects.order_by(), word).count()
+    """How many articles the search index finds `word` in (any form it stems to the same), up to COMMON."""
+    return matching_articles(Article.objects.order_by(), word)[:COMMON].count()
+
+
+def local_day(day, *, days: int = 0):
+    """The start of a day in the newsroom's time zone, as a range on published_at can use its index."""
+    return timezone.make_aware(datetime.combine(day + timedelta(days=days), time()))
 
 
 @dataclass
@@ -78,7 +87,8 @@ class Suggestion:
 
     @property
     def reasons(self) -> list[str]:
-        words = ", ".join(f"“{word}” (in {found} of {self.total} articles)" for word, found in self.shared)
+        words = ", ".join(f"“{word}” (in {'1,000 or more' if found >= COMMON else found} of {self.total:,} articles)"
+                          for word, found in self.shared)
         reasons = [f"shares {words}"] if words else []
         if self.days_after is not None:
             when = "the same day" if self.days_after == 0 else (
@@ -99,19 +109,26 @@ def suggest_coverage(release: PressRelease, limit: int = 10) -> list[Suggestion]
     terms = distinctive_terms(release)
     frequency = {word: article_frequency(word) for word in terms}
     rarity = {word: math.log((total + 1) / found) for word, found in frequency.items() if found}
-    match = Q()
-    for word in rarity:
-        matches = matching_articles(Article.objects.order_by(), word)
-        if release.date:
-            matches = matches.filter(published_at__date__gte=release.date - EARLY,
-                                     published_at__date__lte=release.date + LATER)
-        match |= Q(pk__in=matches.order_by("-published_at").values("pk")[:CANDIDATES_PER_TERM])
+    # Candidates: the newest articles using each word that is not common (each found through the search
+    # index), and every article published around the release.
+    found_by_words: set[int] = set()
+    for word, found in frequency.items():
+        if 0 < found < COMMON:
+            articles = Article.objects.order_by("-published_at")
+            if release.date:
+                articles = articles.filter(published_at__gte=local_day(release.date, days=-EARLY.days),
+                                           published_at__lt=local_day(release.date, days=LATER.days))
+            found_by_words.update(matching_articles(articles, word).values_list("pk", flat=True)
+                                  [:CANDIDATES_PER_TERM])
+    match = Q(pk__in=found_by_words)
     if release.date:
-        match |= Q(published_at__date__gte=release.date - EARLY, published_at__date__lte=release.date + WINDOW)
-    if not match:
+        match |= Q(published_at__gte=local_day(release.date, days=-EARLY.days),
+                   published_at__lt=local_day(release.date, days=WINDOW.days + 1))
+    if not found_by_words and not release.date:
         return []
     candidates = list(Article.objects.filter(match).exclude(press_releases=release).select_related("provider")
-                      .order_by("-published_at")[:4 * CANDIDATES_PER_TERM])
+                      .only("title", "excerpt", "published_at", "provider__name").order_by("-published_at")
+                      [:CANDIDATES])
     covering = dict(PressRelease.coverage.through.objects
                     .filter(article__provider__in={article.provider_id for article in candidates})
                     .exclude(pressrelease=release).values("article__provider")
