@@ -31,7 +31,7 @@ def axe_script() -> Path:
 
 
 @pytest.fixture
-def busy_desk(transactional_db, seeds):
+def busy_desk(seeds):
     """The seeds, and enough tagged articles with related links that every list-edit control shows."""
     topics = TopicFactory.create_batch(2)
     for article in ArticleFactory.create_batch(20, topics=topics):
@@ -60,6 +60,7 @@ def axe_violations(page, axe_script: Path) -> list[dict]:
     return found
 
 
+@pytest.mark.django_db(transaction=True)
 def test_changelist_and_change_form_fit_and_pass_axe(axe_page, screenshot, busy_desk, axe_script, editor, publisher):
     page = axe_page
     pages = {
