@@ -1,17 +1,23 @@
 """The article desk: the list editors scan, and the page where they correct and tag a clipping."""
 
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import model_ngettext
+from django.db import models
 from django.utils.html import format_html
 
 from ..models import Article, Image, RelatedLink, Status, Topic, add_topic, remove_topic
-from .filters import HasRelatedCoverageFilter, KindFilter, ProposedChangesFilter
+from .filters import HasRelatedCoverageFilter, KindFilter, ProposedChangesFilter, ProviderFilter
 from .mixins import PROVENANCE_FIELDS, EditorialAdmin, LiveContentInline, confirm_page, confirmed
+
+# In a table cell the admin's URL widget ("Currently: <link> Change: <input>") is a column of URL text.
+CELL_WIDGETS = {models.URLField: {"widget": forms.URLInput}}
 
 
 class RelatedLinkInline(LiveContentInline):
     model = RelatedLink
     fk_name = "article"
+    formfield_overrides = CELL_WIDGETS
     fields = ("position", "title", "url", "web_url", "provider", "published_at", "kind", "quality", "target")
     autocomplete_fields = ("provider",)
     raw_id_fields = ("target",)  # a select of every article would list 100,000 of them
@@ -20,6 +26,7 @@ class RelatedLinkInline(LiveContentInline):
 class ImageInline(LiveContentInline):
     model = Image
     fk_name = "article"
+    formfield_overrides = CELL_WIDGETS
     fields = ("url", "width", "height", "cached_at_source", "file")
 
 
@@ -30,8 +37,8 @@ class ArticleAdmin(EditorialAdmin):
     list_display = ("title", "provider", "published_at", "quality", "status", "topic_names", "featured")
     list_display_links = ("title",)
     list_editable = ("status", "featured")
-    list_filter = ("status", "featured", "provider", "topics", KindFilter, "published_at",
-                   HasRelatedCoverageFilter, ProposedChangesFilter)
+    list_filter = ("status", "featured", ("provider", ProviderFilter), "topics", KindFilter,
+                   "published_at", HasRelatedCoverageFilter, ProposedChangesFilter)
     list_select_related = ("provider",)
     search_fields = ("title", "excerpt", "provider__name", "url")
     date_hierarchy = "published_at"

@@ -21,6 +21,7 @@ from ..models import Status
 from ..models.editorial import Origin, as_source_json
 from ..models.history import change_reason, keep_imported_state
 from ..signals import content_changed
+from .controls import NamedControlsMixin, NamedTabularInline
 from .dates import DateHierarchyLinks
 from .fields import MultilineTextField
 from .history import VersionHistoryAdmin
@@ -30,9 +31,9 @@ from .workflow import SCHEDULE_FIELDS, EditorialForm, check_status_change, may_p
 PROVENANCE_FIELDS = ("source_name", "source_hash", "first_imported_at", "last_imported_at")
 
 
-class DeskAdmin(admin.ModelAdmin):
+class DeskAdmin(NamedControlsMixin, admin.ModelAdmin):
     """Lists that stay fast on a hundred thousand rows: no full count, every page reachable; text
-    kept with the line breaks it was typed with."""
+    kept with the line breaks it was typed with; every control named."""
 
     formfield_overrides = {models.TextField: {"form_class": MultilineTextField}}
     paginator = CappedCountPaginator
@@ -230,6 +231,12 @@ class EditorialAdmin(DeskAdmin, VersionHistoryAdmin):
         context = {self.preview_context_name: obj, "object": obj, "preview": True}
         return TemplateResponse(request, template, context)
 
+    def view_on_site(self, obj):
+        """Readers' page when readers can see it; otherwise the staff preview, not a reader's 404."""
+        if obj.is_public:
+            return obj.get_absolute_url()
+        return reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_preview", args=[obj.pk])
+
     def proposals_view(self, request, object_id):
         """Accept or reject one proposed change (the POST names it: `accept` or `reject`, field:origin)."""
         if request.method != "POST":
@@ -295,7 +302,7 @@ class EditorialAdmin(DeskAdmin, VersionHistoryAdmin):
         return format_html_join(" · ", "{}", ((part,) for part in parts))
 
 
-class LiveContentInline(admin.TabularInline):
+class LiveContentInline(NamedTabularInline):
     """Records shown beside a live one (related links, images) are read-only for Editors: readers see
     them, and no proposal holds them."""
 

@@ -1,17 +1,22 @@
 """Press releases, and the coverage that followed them."""
 
+import math
 import re
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
 
 from django.contrib import admin
 from django.db.models import Count, Q
+from django.template.defaultfilters import pluralize
+from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
 from ..models import Article, PressRelease
+from ..search import STOP_WORDS, _singular, matching_articles
 from .filters import ProposedChangesFilter
 from .mixins import PROVENANCE_FIELDS, EditorialAdmin
 
-# Capitalised words a release uses that say nothing about which story it is.
+# Words a release uses that say nothing about which story it is (beside the search's stop words).
 COMMON_WORDS = {
     "the", "this", "that", "these", "those", "new", "york", "state", "city", "civil", "liberties", "union",
     "nyclu", "aclu", "executive", "director", "said", "today", "department", "school", "schools", "district",
@@ -19,42 +24,131 @@ COMMON_WORDS = {
     "after", "before", "about", "also", "back", "all", "press", "release", "law", "court", "office",
     "january", "february", "march", "april", "june", "july", "august", "september", "october", "november",
     "december", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
+    "would", "could", "should", "must", "more", "than", "such", "other", "many", "people", "year", "years",
 }
-WINDOW = timedelta(days=14)
+TERMS = 12  # the release's words looked up in the article index, one count each
+WINDOW = timedelta(days=14)  # coverage usually follows a release within two weeks
+EARLY = timedelta(days=2)  # ... and sometimes runs the day before, from an embargoed copy
+LATER = timedelta(days=180)  # an article that shares its rare words may still cite it months later
+CANDIDATES_PER_TERM = 100
+CANDIDATES = 1500  # scored in Python: the words' candidates and a busy fortnight's articles
+# Articles counted per word, at most: a word in this many says little (its weight is at most log(total / 1,000)),
+# and counting every article that uses a common word would read tens of thousands of them.
+COMMON = 1000
+DATE_WEIGHT, PROVIDER_WEIGHT = 2.0, 1.0  # beside a rare shared word's weight, about 2 to 10
+
+_WORD = re.compile(r"[^\W\d_]{4,}")
 
 
-def distinctive_terms(release: PressRelease, limit: int = 6) -> list[str]:
-    """Proper names the release repeats (e.g. "Lockport"): what coverage of it is likely to mention."""
-    words = re.findall(r"\b[A-Z][a-zA-Z]{3,}\b", f"{release.title}\n{release.body}")
-    counts: dict[str, int] = {}
-    for word in words:
-        if word.lower() not in COMMON_WORDS:
-            counts[word] = counts.get(word, 0) + 1 + (word in release.title)
-    return sorted(counts, key=lambda word: (-counts[word], word))[:limit]
+def word_key(word: str) -> str:
+    """A word as the desk compares it: lower case, without a plural -s (as the search index stems it)."""
+    return _singular(word.lower())
 
 
-def suggest_coverage(release: PressRelease, limit: int = 10) -> list[tuple[Article, list[str]]]:
-    """Articles not yet linked that share its distinctive terms or appeared soon after it, best first."""
+def words_of(text: str) -> set[str]:
+    return {word_key(word) for word in _WORD.findall(text)} - COMMON_WORDS - STOP_WORDS
+
+
+def distinctive_terms(release: PressRelease, limit: int = TERMS) -> dict[str, str]:
+    """The words the release leans on (repeated, in its title, or names such as "Lockport"), most first:
+    each as the desk compares it, and as the release first wrote it."""
+    weights: dict[str, int] = {}
+    written: dict[str, str] = {}
+    for text, bonus in ((release.title, 2), (release.body, 0)):
+        for word in _WORD.findall(text):
+            key = word_key(word)
+            if key in COMMON_WORDS or key in STOP_WORDS:
+                continue
+            weights[key] = weights.get(key, 0) + 1 + bonus + word[0].isupper()
+            written.setdefault(key, word)
+    return {key: written[key] for key in sorted(weights, key=lambda key: (-weights[key], key))[:limit]}
+
+
+def article_frequency(word: str) -> int:
+    """How many articles the search index finds `word` in (any form it stems to the same), up to COMMON."""
+    return matching_articles(Article.objects.order_by(), word)[:COMMON].count()
+
+
+def local_day(day, *, days: int = 0):
+    """The start of a day in the newsroom's time zone, as a range on published_at can use its index."""
+    return timezone.make_aware(datetime.combine(day + timedelta(days=days), time()))
+
+
+@dataclass
+class Suggestion:
+    """An article that may cover a release, and why: the rare words both use, the days between, the provider."""
+
+    article: Article
+    shared: list[tuple[str, int]]  # each word as the release wrote it, and how many articles use it
+    total: int
+    days_after: int | None
+    provider_releases: int
+    score: float
+
+    @property
+    def reasons(self) -> list[str]:
+        words = ", ".join(f"“{word}” (in {'1,000 or more' if found >= COMMON else found} of {self.total:,} articles)"
+                          for word, found in self.shared)
+        reasons = [f"shares {words}"] if words else []
+        if self.days_after is not None:
+            when = "the same day" if self.days_after == 0 else (
+                f"{abs(self.days_after)} day{pluralize(abs(self.days_after))} "
+                f"{'after' if self.days_after > 0 else 'before'}")
+            reasons.append(f"published {when}" + ("" if self.days_after == 0 else " the release"))
+        if self.provider_releases:
+            reasons.append(f"{self.article.provider} covered {self.provider_releases} other "
+                           f"release{pluralize(self.provider_releases)}")
+        return reasons
+
+
+def suggest_coverage(release: PressRelease, limit: int = 10) -> list[Suggestion]:
+    """Articles not yet linked to the release, best first: each shared word weighs its rarity among articles
+    (inverse document frequency), an article published soon after the release weighs more the sooner it came,
+    and a provider that covered other releases adds a little."""
+    total = Article.objects.count()
     terms = distinctive_terms(release)
-    match = Q()
-    for term in terms:
-        match |= Q(title__icontains=term) | Q(excerpt__icontains=term)
+    frequency = {word: article_frequency(word) for word in terms}
+    rarity = {word: math.log((total + 1) / found) for word, found in frequency.items() if found}
+    # Candidates: the newest articles using each word that is not common (each found through the search
+    # index), and every article published around the release.
+    found_by_words: set[int] = set()
+    for word, found in frequency.items():
+        if 0 < found < COMMON:
+            articles = Article.objects.order_by("-published_at")
+            if release.date:
+                articles = articles.filter(published_at__gte=local_day(release.date, days=-EARLY.days),
+                                           published_at__lt=local_day(release.date, days=LATER.days))
+            found_by_words.update(matching_articles(articles, word).values_list("pk", flat=True)
+                                  [:CANDIDATES_PER_TERM])
+    match = Q(pk__in=found_by_words)
     if release.date:
-        match |= Q(published_at__date__gte=release.date - timedelta(days=2),
-                   published_at__date__lte=release.date + WINDOW)
-    if not match:
+        match |= Q(published_at__gte=local_day(release.date, days=-EARLY.days),
+                   published_at__lt=local_day(release.date, days=WINDOW.days + 1))
+    if not found_by_words and not release.date:
         return []
-    candidates = (Article.objects.filter(match).exclude(press_releases=release).select_related("provider")
-                  .order_by("-published_at")[:200])
-    scored = []
+    candidates = list(Article.objects.filter(match).exclude(press_releases=release).select_related("provider")
+                      .only("title", "excerpt", "published_at", "provider__name").order_by("-published_at")
+                      [:CANDIDATES])
+    covering = dict(PressRelease.coverage.through.objects
+                    .filter(article__provider__in={article.provider_id for article in candidates})
+                    .exclude(pressrelease=release).values("article__provider")
+                    .annotate(releases=Count("pressrelease", distinct=True))
+                    .values_list("article__provider", "releases"))
+    suggestions = []
     for article in candidates:
-        text = f"{article.title} {article.excerpt}".lower()
-        shared = [term for term in terms if term.lower() in text]
-        near = bool(release.date and article.published_at
-                    and -2 <= (article.published_at.date() - release.date).days <= WINDOW.days)
-        scored.append((len(shared) * 2 + near, article, shared + (["near the date"] if near else [])))
-    scored.sort(key=lambda item: -item[0])
-    return [(article, why) for _, article, why in scored[:limit]]
+        found = words_of(f"{article.title} {article.excerpt}")
+        shared = sorted((word for word in rarity if word in found), key=lambda word: -rarity[word])
+        days = None
+        if release.date and article.published_at:
+            days = (timezone.localdate(article.published_at) - release.date).days
+        soon = days is not None and -EARLY.days <= days <= WINDOW.days
+        nearness = 1 - max(days, 0) / (WINDOW.days + 1) if soon else 0
+        releases = covering.get(article.provider_id, 0)
+        score = sum(rarity[word] for word in shared) + DATE_WEIGHT * nearness + PROVIDER_WEIGHT * min(releases, 3) / 3
+        suggestions.append(Suggestion(article, [(terms[word], frequency[word]) for word in shared], total,
+                                      days if soon else None, releases, score))
+    suggestions.sort(key=lambda suggestion: (-suggestion.score, -suggestion.article.pk))
+    return suggestions[:limit]
 
 
 @admin.register(PressRelease)
@@ -94,13 +188,16 @@ class PressReleaseAdmin(EditorialAdmin):
         if not suggestions:
             return "No candidates found."
         rows = format_html_join("", (
-            '<li><label><input type="checkbox" name="add_coverage" value="{}"> {} <small>({}, {}; {})</small>'
-            "</label></li>"), [
-            (article.pk, article.title, article.provider,
-             article.published_at.date() if article.published_at else "undated", ", ".join(why))
-            for article, why in suggestions
+            '<li><label><input type="checkbox" name="add_coverage" value="{}"> {} <small>({}, {})</small></label>'
+            '<br><small class="why">Suggested because it {}.</small></li>'), [
+            (suggestion.article.pk, suggestion.article.title, suggestion.article.provider,
+             suggestion.article.published_at.date() if suggestion.article.published_at else "undated",
+             "; ".join(suggestion.reasons) or "is the closest match found")
+            for suggestion in suggestions
         ])
-        return format_html("<p>Tick the articles that cover this release; they are added when you save.</p>"
+        return format_html("<p>Tick the articles that cover this release; they are added when you save. Best "
+                           "first: words rare among our articles count most, then how soon after the release "
+                           "it appeared, then whether its provider covered our other releases.</p>"
                            "<ul class=\"coverage-suggestions\">{}</ul>", rows)
 
     def save_model(self, request, obj, form, change):

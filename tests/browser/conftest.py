@@ -6,9 +6,11 @@ Screenshots go to test-artifacts/ (git-ignored) for a person to look at.
 
 import os
 import shutil
+from importlib import import_module
 from pathlib import Path
 
 import pytest
+from django.contrib.auth.models import Group, Permission
 
 CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
@@ -61,3 +63,24 @@ def screenshot(request):
         return path
 
     return take
+
+
+@pytest.fixture
+def editorial_groups(db):
+    """The Editors and Publishers groups: only migration 0002 makes them, and a transactional test before
+    this one (the live server's tests are) left every table empty."""
+    for name, codenames in import_module("clippings.migrations.0002_editorial_groups").GROUPS.items():
+        group, created = Group.objects.get_or_create(name=name)
+        if created:
+            group.permissions.set(Permission.objects.filter(content_type__app_label="clippings",
+                                                            codename__in=codenames))
+
+
+@pytest.fixture
+def editor(editorial_groups, editor):
+    return editor
+
+
+@pytest.fixture
+def publisher(editorial_groups, publisher):
+    return publisher
