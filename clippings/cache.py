@@ -100,7 +100,7 @@ def _state(token: str, changed_at: float) -> dict:
     """{version, modified, expires} of the content as of the version row `token`, now: every
     process computes the same version for the same row at the same time."""
     passed, expires = _withdrawals()
-    return {"token": token, "version": f"{token}-{expires or 0:.0f}", "modified": max(changed_at, passed or 0),
+    return {"token": token, "version": f"{token}-{expires or 0:.6f}", "modified": max(changed_at, passed or 0),
             "expires": expires}
 
 
