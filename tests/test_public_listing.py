@@ -17,7 +17,9 @@ from tests.factories import (
 )
 
 NEW_YORK = ZoneInfo("America/New_York")
-MAX_QUERIES = 8
+# A page's own queries, and with an empty cache 3 to learn the content version (its row, and the
+# next withdrawal of articles and of press releases).
+MAX_QUERIES = 9
 
 
 @pytest.fixture(autouse=True)
