@@ -236,7 +236,7 @@ def publish(workers: int, rounds: int, load_connections: int, serial: bool = Fal
                     article.status = status
                     began = time.perf_counter()
                     with transaction.atomic():  # as the admin's change form saves: the version moves on at commit
-                        article.save()  # post_save -> content_changed -> a new content version in the shared cache
+                        article.save()  # post_save -> content_changed -> a new content version in the database
                     saved = (time.perf_counter() - began) * 1000
                     visible = status == Status.PUBLISHED
                     if serial:

@@ -1,35 +1,33 @@
 """The public site's cache: whole pages for anonymous readers, and conditional GET for everyone.
 
 Every cached page is keyed by a *content version*. Any change readers could see sends
-`content_changed`, which starts a new version: pages of the old one are never served again, so a
-publish or an unpublish shows at once on every page. A withdrawal by `unpublish_at` happens with
-no write at all, so a version also ends at the next scheduled withdrawal.
+`content_changed`, which writes a new version into the database (`ContentVersion`, one row) in
+the change's own transaction: the change and its version commit together, so no process can see
+one without the other. Each process reads the row at most every VERSION_RECHECK_SECONDS, so a
+change made anywhere (the admin in another worker, `publish_scheduled` from cron, an import) shows
+in every process within that time, whatever cache is configured. A withdrawal by `unpublish_at`
+happens with no write at all, so a version also ends at the next scheduled withdrawal: the
+version is the row's token and that time, the same in every process.
 
-The version lives in the default cache, which must be shared by all server processes (Redis in
-production) for an invalidation in one process to reach the others. Each process re-reads it at
-most every VERSION_RECHECK_SECONDS, and keeps its own copy of the pages it served (keyed by the
-version, so never stale), so that a cached page costs no round trip to the shared cache.
-
-Should the shared cache not answer (Redis down), pages are served uncached, without ETag, rather
-than not at all: no process can know of another's changes then, so none may serve a copy. A
-change readers could see, though, fails (its transaction rolls back) when its new version cannot
-be announced: committed unannounced, it would leave the other processes serving pages from before
-it until they expire. A process that saw the shared cache fail also starts a new version at its
-first answer after (a second later at the soonest).
+Pages are kept in the process's own memory and, when one is configured, in the shared cache
+(Redis) too, so that a page rendered by one process serves them all. Neither can serve a page of
+an old version, so neither can be stale. Should Redis not answer, pages are served from the
+process's own copies (or rendered), and changes go on as usual: the version is in the database.
 """
 
 import hashlib
 import logging
 import threading
 import time
+import uuid
 from datetime import UTC, datetime
 from functools import wraps
 
 from django.conf import settings
 from django.core.cache import cache
 from django.core.cache.backends.locmem import LocMemCache
-from django.db import transaction
-from django.db.models import Min
+from django.db import DEFAULT_DB_ALIAS, transaction
+from django.db.models import Max, Min, Q
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 from django.utils import timezone
@@ -37,12 +35,12 @@ from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.views.decorators.http import condition
 from redis.exceptions import RedisError
 
-from .models import Article, Image, PressRelease, Provider, RelatedLink, Topic
+from .models import Article, ContentVersion, Image, PressRelease, Provider, RelatedLink, Topic
 from .signals import content_changed
 
-STATE_KEY = "public:content-version"
 PAGE_SECONDS = 300
-VERSION_RECHECK_SECONDS = 0.1
+# How often a process reads the version row: the longest a change made elsewhere goes unseen.
+VERSION_RECHECK_SECONDS = 0.5
 # After the shared cache failed to answer, a process asks it again this much later (not at every
 # request, which would each wait for its timeout).
 SHARED_RETRY_SECONDS = 1.0
@@ -60,13 +58,12 @@ def shared(method: str, *args):
         result = getattr(cache, method)(*args)
     except (RedisError, OSError):  # not answering (refused, timed out...), not a bug of ours
         if not _shared["failed"]:
-            log.exception("The shared cache does not answer: pages are served uncached until it does")
+            log.exception("The shared cache does not answer: each process serves its own copies until it does")
         _shared.update(failed=True, retry_at=time.monotonic() + SHARED_RETRY_SECONDS)
         return _UNREACHABLE
     if _shared["failed"]:
         _shared["failed"] = False
-        log.warning("The shared cache answers again: a new content version starts")
-        new_version()
+        log.warning("The shared cache answers again")
     return result
 
 
@@ -79,72 +76,82 @@ def shared_get_or_set(key: str, compute, timeout: int):
     return value
 
 
-_seen = {"state": None, "checked": 0.0}  # this process's last look at the shared version
+_seen = {"state": None, "checked": 0.0}  # this process's last look at the version row
 _local_data = {"version": None, "values": {}}  # this process's copy of cached_data()
 _local_pages = LocMemCache("newsroom-public-pages", {"TIMEOUT": PAGE_SECONDS, "OPTIONS": {"MAX_ENTRIES": 500}})
 
 
-def _next_withdrawal() -> float | None:
-    """When the next published record reaches its `unpublish_at`, as a timestamp."""
+def _withdrawals() -> tuple[float | None, float | None]:
+    """The last `unpublish_at` passed and the next one to come, of records published, as timestamps
+    (a withdrawal passed stays so until publish_scheduled archives the record, a change)."""
     now = timezone.now()
-    times = [
-        model.objects.published().filter(unpublish_at__gt=now).aggregate(next=Min("unpublish_at"))["next"]
-        for model in (Article, PressRelease)
-    ]
-    times = [moment.timestamp() for moment in times if moment]
-    return min(times) if times else None
+    passed, upcoming = [], []
+    for model in (Article, PressRelease):
+        times = (model.objects.published() | model.objects.due_to_unpublish(now)).aggregate(
+            passed=Max("unpublish_at", filter=Q(unpublish_at__lte=now)),
+            upcoming=Min("unpublish_at", filter=Q(unpublish_at__gt=now)),
+        )
+        passed += [times["passed"].timestamp()] if times["passed"] else []
+        upcoming += [times["upcoming"].timestamp()] if times["upcoming"] else []
+    return max(passed, default=None), min(upcoming, default=None)
 
 
-def new_version(*, expires_as_before: bool = False, announce: bool = False) -> dict:
-    """Start another content version; `expires_as_before` keeps the last one's end rather than
-    asking the database (two queries) for the next withdrawal. With `announce` (a change was
-    made), the shared cache's error is raised when it cannot be told."""
-    before = _seen["state"] if expires_as_before else None
-    expires = before["expires"] if before is not None else _next_withdrawal()
-    state = {"version": time.time_ns(), "modified": time.time(), "expires": expires}
-    if announce:
-        cache.set(STATE_KEY, state, None)
-    else:
-        shared("set", STATE_KEY, state, None)
-    _seen.update(state=state, checked=time.monotonic())
-    return state
+def _state(token: str, changed_at: float) -> dict:
+    """{version, modified, expires} of the content as of the version row `token`, now: every
+    process computes the same version for the same row at the same time."""
+    passed, expires = _withdrawals()
+    return {"token": token, "version": f"{token}-{expires or 0:.6f}", "modified": max(changed_at, passed or 0),
+            "expires": expires}
 
 
-def current_version() -> dict | None:
-    """{version, modified, expires}: what the pages served now were built from; None while the
-    shared cache does not answer (nothing may be served from a cache then)."""
+def _read_row() -> tuple[str, float]:
+    # From the primary even within a request that reads from a replica: the version is the truth
+    # that tells when a replica is up to date (newsroom/replicas.py).
+    row = ContentVersion.objects.using(DEFAULT_DB_ALIAS).filter(pk=ContentVersion.ROW) \
+        .values_list("token", "changed_at").first()
+    return (row[0], row[1].timestamp()) if row else ("", 0.0)
+
+
+def current_version() -> dict:
+    """{version, modified, expires}: what the pages served now are built from."""
+    pending = _pending_write()
+    if pending is not None:  # this thread's own change, not committed: only this thread sees it yet
+        if pending["state"] is None or _expired(pending["state"]):
+            pending["state"] = _state(pending["token"], pending["changed_at"])
+        return pending["state"]
     state = _seen["state"]
-    if state is None or _shared["failed"] or time.monotonic() - _seen["checked"] > VERSION_RECHECK_SECONDS:
-        asked = time.monotonic()
-        read = shared("get", STATE_KEY)
-        if read is _UNREACHABLE:
-            return None
-        if _seen["checked"] < asked:  # (else shared() has just started a version: it answers again)
-            _seen.update(state=read, checked=time.monotonic())
-        state = _seen["state"]
-    if state is None or (state["expires"] is not None and state["expires"] <= time.time()):
-        state = new_version()
+    if state is None or time.monotonic() - _seen["checked"] > VERSION_RECHECK_SECONDS:
+        checked = time.monotonic()
+        token, changed_at = _read_row()
+        if state is None or state["token"] != token:
+            state = _state(token, changed_at)
+        _seen.update(state=state, checked=checked)
+    if _expired(state):
+        state = _state(state["token"], state["modified"])
+        _seen["state"] = state
     return state
+
+
+def _expired(state: dict) -> bool:
+    return state["expires"] is not None and state["expires"] <= time.time()
 
 
 def clear() -> None:
     """Forget every cached page and the version (for tests, whose database rolls back silently)."""
     # Whatever failed before: a failure a moment ago must not skip this clear, nor this clear's
-    # failure be remembered after it (and start a version, querying the database, in a later test).
+    # failure be remembered after it.
     _shared.update(failed=False, retry_at=0.0)
     shared("clear")
     _shared.update(failed=False, retry_at=0.0)
     _local_pages.clear()
     _seen.update(state=None, checked=0.0)
     _local_data.update(version=None, values={})
+    _writes.__dict__.clear()
 
 
 def cached_data(name: str, compute):
     """A value computed from public content, kept until the content changes (facet choices...)."""
-    state = current_version()
-    if state is None:
-        return compute()
-    version = state["version"]
+    version = current_version()["version"]
     if _local_data["version"] != version:
         _local_data.update(version=version, values={})
     values = _local_data["values"]
@@ -153,33 +160,60 @@ def cached_data(name: str, compute):
     return values[name]
 
 
-_commits = threading.local()  # per thread, as database connections are: when a commit last started a version
+# Per thread, as database connections are: the version this thread's open transaction wrote.
+_writes = threading.local()
 
 
-def _new_version_at_commit(announced: int):
-    def start_if_not_yet():
-        # The first callback of a commit starts the version; the others, announced before it, have
-        # nothing to add (a connection's transactions follow one another, so it was this commit).
-        if getattr(_commits, "last", 0) > announced:
-            return
-        _commits.last = time.perf_counter_ns()
-        new_version()  # committed already: should this fail, the shared cache's failure is logged
+def _pending_write() -> dict | None:
+    """{token, changed_at} written by this thread's open transaction, until it commits."""
+    pending = getattr(_writes, "pending", None)
+    if pending is None:
+        return None
+    connection = transaction.get_connection()
+    # Django forgets the commit callbacks of a transaction or savepoint rolled back, and with them
+    # the version it wrote; committed, the callback has adopted the version and let it go.
+    if connection.in_atomic_block and any(entry[1] is pending["adopt"] for entry in connection.run_on_commit):
+        return pending
+    _writes.pending = None
+    return None
 
-    return start_if_not_yet
+
+def _write_version() -> tuple[str, float]:
+    token, changed_at = uuid.uuid4().hex, timezone.now()
+    rows = ContentVersion.objects.filter(pk=ContentVersion.ROW)
+    if not rows.update(token=token, changed_at=changed_at):  # the row gone (a flushed database)
+        ContentVersion.objects.bulk_create([ContentVersion(token=token, changed_at=changed_at)],
+                                           ignore_conflicts=True)
+        rows.update(token=token, changed_at=changed_at)
+    return token, changed_at.timestamp()
+
+
+def _adopt(token: str, changed_at: float) -> None:
+    """This process serves the version it just committed, without waiting to read it."""
+    _seen.update(state=_state(token, changed_at), checked=time.monotonic())
 
 
 @receiver(content_changed)
 def start_new_version(sender, **kwargs):
-    if not transaction.get_connection().in_atomic_block:
-        new_version(announce=True)
+    pending = _pending_write()
+    if pending is not None and pending["state"] is None:
+        # This transaction has written a version already, and nothing was read under it since: it
+        # covers this change too (deleting an article announces each of its links and images).
         return
-    # Until the write commits, other processes still read the old content, and a page they render
-    # now would be kept under the new version as if current: another version at commit drops such
-    # pages. A transaction may announce many rows (deleting an article announces each of its
-    # related links and images): each starts a version without asking the database when the next
-    # withdrawal is, and only the first callback at commit asks.
-    new_version(expires_as_before=True, announce=True)
-    transaction.on_commit(_new_version_at_commit(time.perf_counter_ns()))
+    token, changed_at = _write_version()
+    if not transaction.get_connection().in_atomic_block:
+        _adopt(token, changed_at)
+        return
+    # Until the transaction commits, other threads read the old content: a page they render now
+    # must not be kept under the new version, so the process adopts it only at commit.
+
+    def adopt():
+        _writes.pending = None
+        _seen.update(state=pending["state"] or _state(token, changed_at), checked=time.monotonic())
+
+    pending = {"token": token, "changed_at": changed_at, "adopt": adopt, "state": None}
+    _writes.pending = pending
+    transaction.on_commit(adopt)
 
 
 def announce_change(sender, **kwargs):
@@ -200,14 +234,12 @@ def _reader_is_anonymous(request) -> bool:
     return settings.SESSION_COOKIE_NAME not in request.COOKIES
 
 
-def _etag(request, *args, **kwargs) -> str | None:
-    state = current_version()
-    return f'"{state["version"]:x}"' if state else None
+def _etag(request, *args, **kwargs) -> str:
+    return f'"{current_version()["version"]}"'
 
 
 def _last_modified(request, *args, **kwargs):
-    state = current_version()
-    return datetime.fromtimestamp(state["modified"], tz=UTC) if state else None
+    return datetime.fromtimestamp(current_version()["modified"], tz=UTC)
 
 
 def _page_key(request, state: dict) -> str:
@@ -216,8 +248,7 @@ def _page_key(request, state: dict) -> str:
 
 
 def _page_seconds() -> int:
-    state = current_version()
-    expires = state["expires"] if state else None
+    expires = current_version()["expires"]
     if expires is None:
         return PAGE_SECONDS
     return max(1, min(PAGE_SECONDS, int(expires - time.time())))
@@ -279,10 +310,9 @@ def public_page(view):
             and request.method in ("GET", "HEAD")
             and _reader_is_anonymous(request)
         )
-        state = current_version() if use_cache else None
-        if state is None:  # not to be cached, or the shared cache does not answer
+        if not use_cache:
             return _uncached(view, request, *args, **kwargs)
-        key = _page_key(request, state)
+        key = _page_key(request, current_version())
         response = _cached_page(key)
         if response is not None:
             return response

@@ -106,7 +106,8 @@ class TopicCoverageFeed(CoverageFeed):
             raise
 
     def get_object(self, request, slug):
-        return get_object_or_404(Topic, slug=slug)
+        # Public as its page is: a topic without published coverage has no feed either.
+        return get_object_or_404(Topic.objects.with_published_coverage(), slug=slug)
 
     def title(self, topic):
         return f"Coverage of {topic.name}"

@@ -1,6 +1,6 @@
 """The coverage list's facets: what a reader can narrow the published coverage down to."""
 
-from datetime import datetime, time
+from datetime import UTC, date, datetime, time
 from typing import NamedTuple
 
 import django_filters
@@ -12,6 +12,15 @@ from .cache import cached_data
 from .models import Article, Provider, Topic
 from .models.articles import QUALITY_RANK
 from .search import matching_articles, search_articles
+
+
+def day_bound(day: date, moment: time) -> datetime | None:
+    """That moment of the day in the newsroom's time zone; None when it falls outside the calendar
+    the database can store (9999-12-31's end in New York is year 10000 in UTC): no bound then."""
+    try:
+        return timezone.make_aware(datetime.combine(day, moment)).astimezone(UTC)
+    except OverflowError:
+        return None
 
 
 def _published():
@@ -92,10 +101,12 @@ class ArticleFilter(django_filters.FilterSet):
         return search_articles(queryset, value, topic=topic)
 
     def published_since(self, queryset, name, value):
-        return queryset.filter(published_at__gte=timezone.make_aware(datetime.combine(value, time.min)))
+        start = day_bound(value, time.min)
+        return queryset if start is None else queryset.filter(published_at__gte=start)
 
     def published_until(self, queryset, name, value):
-        return queryset.filter(published_at__lte=timezone.make_aware(datetime.combine(value, time.max)))
+        end = day_bound(value, time.max)
+        return queryset if end is None else queryset.filter(published_at__lte=end)
 
     def sort_by(self, queryset, name, value):
         return queryset.order_by(*SORTS[value])

@@ -6,6 +6,9 @@ fetches one row more than it shows to know whether another page follows.
 
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
 
+# Databases take offsets up to a signed 64-bit integer; a page further than that holds nothing.
+LARGEST_OFFSET = 2**63 - 1
+
 
 class UncountedPage(Page):
     def __init__(self, object_list, number, paginator, *, has_next: bool):
@@ -42,6 +45,8 @@ class UncountedPaginator(Paginator):
             raise PageNotAnInteger("That page number is not an integer") from error
         if number < 1:
             raise EmptyPage("That page number is less than 1")
+        if number * self.per_page + 1 > LARGEST_OFFSET:
+            raise EmptyPage("That page contains no results")
         return number
 
     def page(self, number):

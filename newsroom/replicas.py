@@ -85,9 +85,7 @@ class ReplicaReadsMiddleware:
 
 
 def _content_settled() -> bool:
-    """Whether public content last changed long enough ago for every replica to hold the change
-    (not known while the shared cache does not answer: then the primary serves)."""
+    """Whether public content last changed long enough ago for every replica to hold the change."""
     from clippings.cache import current_version  # the app's cache knows when content last changed
 
-    state = current_version()
-    return state is not None and time.time() - state["modified"] >= settings.NEWSROOM_REPLICA_LAG_SECONDS
+    return time.time() - current_version()["modified"] >= settings.NEWSROOM_REPLICA_LAG_SECONDS

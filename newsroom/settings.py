@@ -247,13 +247,17 @@ CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 # How many proxies in front of the app append to X-Forwarded-For (0: none); see newsroom.middleware.client_ip.
 NEWSROOM_PROXY_COUNT = env_int("NEWSROOM_PROXY_COUNT", 0)
 
-# Admin login throttling (django-axes). Five failures from one address, or against one username,
-# lock that address or username out for 30 minutes; failures are kept in the database, so every
-# app server sees them. `manage.py axes_reset` lifts all lockouts.
+# Admin login throttling (django-axes, newsroom/login_throttle.py). Five failures for one user name
+# from one address lock that user name at that address for 30 minutes, and 20 failures from one
+# address, whatever the user names, lock the address; a user name is never locked everywhere, or
+# anyone could lock the real user out. Failures are kept in the database, so every app server sees
+# them. `manage.py axes_reset` lifts all lockouts.
 AXES_ENABLED = env_bool("NEWSROOM_LOGIN_THROTTLING", default=True)
+AXES_HANDLER = "newsroom.login_throttle.LoginThrottle"
 AXES_FAILURE_LIMIT = env_int("NEWSROOM_LOGIN_FAILURE_LIMIT", 5)
+NEWSROOM_LOGIN_ADDRESS_FAILURE_LIMIT = env_int("NEWSROOM_LOGIN_ADDRESS_FAILURE_LIMIT", 20)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("NEWSROOM_LOGIN_COOLOFF_MINUTES", 30))
-AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_CLIENT_IP_CALLABLE = "newsroom.middleware.client_ip"
 

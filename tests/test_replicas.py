@@ -5,7 +5,6 @@ itself under a second connection, so a test sees on which connection each query 
 tests, so that what one connection commits the other sees, as a replica would after replaying it.
 """
 
-import time
 from contextlib import contextmanager
 from types import SimpleNamespace
 
@@ -23,9 +22,11 @@ pytestmark = pytest.mark.django_db(transaction=True, databases=["default", "repl
 
 
 @pytest.fixture(autouse=True)
-def replica(settings):
+def replica(settings, monkeypatch):
     settings.NEWSROOM_READ_REPLICAS = ["replica_1"]
     settings.NEWSROOM_REPLICA_LAG_SECONDS = 0
+    # Each test reads the version once: the pages' queries are then the replica's or the primary's alone.
+    monkeypatch.setattr(public_cache, "VERSION_RECHECK_SECONDS", 60)
     public_cache.clear()
     yield
     public_cache.clear()  # and this process's memory of a shared cache that failed, for later tests
@@ -115,14 +116,13 @@ def test_migrations_and_writes_go_to_the_primary_only():
         assert router.db_for_write(Article) == "default"
 
 
-def test_the_primary_serves_while_the_shared_cache_does_not_answer(client, settings):
-    # When content last changed is not known, nor is whether the replicas hold it.
+def test_replicas_serve_while_the_shared_cache_does_not_answer(client, settings):
+    # When content last changed is in the database, whatever the shared cache does.
     PublishedArticleFactory(title="Drones over the stadium")
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
                                    "LOCATION": "redis://127.0.0.1:1/0"}}  # nothing listens there
-    time.sleep(public_cache.VERSION_RECHECK_SECONDS)  # until the process asks for the version again
+    public_cache.current_version()
     with queries() as ran:
         response = client.get(reverse("clippings:article_list"))
-        assert client.get("/robots.txt").status_code == 200
     assert response.status_code == 200 and "Drones over the stadium" in response.content.decode()
-    assert len(ran.replica) == 0
+    assert len(ran.replica) > 0

@@ -77,21 +77,46 @@ def test_hsts_only_over_https(client, db):
     assert "Strict-Transport-Security" not in client.get("/").headers
 
 
-@override_settings(AXES_ENABLED=True, AXES_FAILURE_LIMIT=3)
-def test_admin_login_is_locked_after_repeated_failures(client, db):
-    User.objects.create_superuser("desk", "desk@example.org", "the-right-password")
-    url = reverse("admin:login")
-    for _ in range(2):
-        response = client.post(url, {"username": "desk", "password": "a-guess"}, secure=True)
-        assert response.status_code == 200  # the form again, with an error
-    assert client.post(url, {"username": "desk", "password": "a-guess"}, secure=True).status_code == 429
-    locked = client.post(url, {"username": "desk", "password": "the-right-password"}, secure=True)
+ATTACKER, ADMIN_DESK = "198.51.100.7", "192.0.2.9"
+
+
+def log_in(client, username, password, address):
+    return client.post(reverse("admin:login"), {"username": username, "password": password}, secure=True,
+                       REMOTE_ADDR=address)
+
+
+@override_settings(AXES_ENABLED=True, AXES_FAILURE_LIMIT=5)
+def test_five_wrong_passwords_lock_that_user_name_at_that_address_only(db):
+    # Regression: five failures for "admin" from any address locked "admin" out from every address.
+    from django.test import Client
+
+    User.objects.create_superuser("admin", "admin@example.org", "the-right-password")
+    attacker = Client()
+    for _ in range(4):
+        assert log_in(attacker, "admin", "a-guess", ATTACKER).status_code == 200  # the form, with an error
+    assert log_in(attacker, "admin", "a-guess", ATTACKER).status_code == 429
+    locked = log_in(attacker, "admin", "the-right-password", ATTACKER)
     assert locked.status_code == 429
+    assert "_auth_user_id" not in attacker.session
+    # The real administrator, from the desk's address, logs in through the admin's login page.
+    desk = Client()
+    response = log_in(desk, "admin", "the-right-password", ADMIN_DESK)
+    assert response.status_code == 302
+    assert desk.session["_auth_user_id"] == str(User.objects.get(username="admin").pk)
+    assert desk.get(reverse("admin:index")).status_code == 200
+
+
+@override_settings(AXES_ENABLED=True, AXES_FAILURE_LIMIT=5, NEWSROOM_LOGIN_ADDRESS_FAILURE_LIMIT=8)
+def test_one_address_trying_many_user_names_is_locked_out(client, db):
+    User.objects.create_superuser("admin", "admin@example.org", "the-right-password")
+    for number in range(7):  # fewer than five failures for each name, eight in all
+        assert log_in(client, f"name-{number}", "a-guess", ATTACKER).status_code == 200
+    assert log_in(client, "name-7", "a-guess", ATTACKER).status_code == 429
+    # The address is locked, even for a right password...
+    assert log_in(client, "admin", "the-right-password", ATTACKER).status_code == 429
     assert "_auth_user_id" not in client.session
-    # Another address guessing the same username is refused too.
-    other = client.post(url, {"username": "desk", "password": "the-right-password"}, secure=True,
-                        REMOTE_ADDR="192.0.2.9")
-    assert other.status_code == 429
+    # ... and only the address.
+    assert log_in(client, "admin", "the-right-password", ADMIN_DESK).status_code == 302
 
 
 @override_settings(AXES_ENABLED=True, AXES_FAILURE_LIMIT=3)

@@ -39,20 +39,18 @@ class TopicListView(ListView):
 
 
 class CoverageOfMixin(CoverageListMixin):
-    """The coverage of one topic or provider; a 404 when none of it is published."""
+    """The coverage of one topic or provider; a 404 when none of it is published (the rule its
+    feed and the sitemap follow too: `with_published_coverage()`)."""
 
     model_of_page = None
     context_name = None
 
     def get(self, request, *args, **kwargs):
-        self.owner = get_object_or_404(self.model_of_page, slug=kwargs["slug"])
+        self.owner = get_object_or_404(self.model_of_page.objects.with_published_coverage(), slug=kwargs["slug"])
         return super().get(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        if not context["object_list"] and context["page_obj"].number == 1:
-            raise Http404("Nothing published here")
-        return {**context, self.context_name: self.owner}
+        return {**super().get_context_data(**kwargs), self.context_name: self.owner}
 
 
 class TopicDetailView(CoverageOfMixin, ListView):
