@@ -453,7 +453,7 @@ def test_the_window_is_taken_after_the_other_filters(drones, small_window):
     assert titles(found) == ["Drones banned"]
     assert not found[0].search_window_full
     assert not older_matches_left_out(articles, "drones -story", found)
-    dated = ArticleFilter({"q": "drones -story", "until": (timezone.now() - timedelta(days=2)).date()},
+    dated = ArticleFilter({"q": "drones -story", "until": timezone.localdate(timezone.now() - timedelta(days=2))},
                           queryset=Article.objects.published())
     assert titles(dated.qs) == ["Drones banned"]  # Story 2, 3 and the banned one: the window is not full
 
