@@ -58,7 +58,7 @@ _RELATED_LINK_FIELDS = ["position", "web_url", "title", "excerpt", "published_at
                         "cdn_amp_url", "provider_id", "target_id"]
 _ARTICLE_COLUMNS = Article._meta.concrete_fields
 _PROVENANCE = ["source_name", "source_hash", "last_imported_at", "source_data", "secured",
-               "source_values", "upstream_changes", "updated_at"]
+               "source_values", "proposed_changes", "updated_at"]
 # What an import writes to a press release it updates: never its editorial state (status,
 # schedule, notes, corrections), which an editor may have changed since it was read.
 _PRESS_RELEASE_COLUMNS = [*PRESS_RELEASE_SOURCE_FIELDS, "quotes", *(name for name in _PROVENANCE if name != "secured")]
@@ -467,10 +467,13 @@ class Importer:
             if is_new:
                 slug_text = doc.title if key == doc.title_key else f"{doc.title} {Path(source.name).stem}"
                 release = releases[key] = PressRelease(title_key=key, first_imported_at=now)
-            before = {name: release.current_source_json(name) for name in doc.source_values()}
+            before = ({name: release.current_source_json(name) for name in doc.source_values()},
+                      list(release.proposed_changes))
             for name, value in release.take_source_values(doc.source_values()).items():
                 release.set_source_json(name, value)
-            changed = before != {name: release.current_source_json(name) for name in doc.source_values()}
+            # A new value that waits for a decision (proposed_changes) is an update too.
+            changed = before != ({name: release.current_source_json(name) for name in doc.source_values()},
+                                 release.proposed_changes)
             release.quotes = doc.quotes
             release.source_name, release.source_hash, release.last_imported_at = source.stored_name, source.hash, now
             release.source_data, release.updated_at = doc.raw, now

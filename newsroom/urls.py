@@ -8,3 +8,5 @@ urlpatterns = [
     path(settings.ADMIN_PATH, admin.site.urls),
     path("", include("clippings.urls")),
 ]
+
+handler403 = "clippings.admin.workflow.refused"  # in the admin, the admin's page with the reason

@@ -74,3 +74,14 @@ class PressReleaseFactory(factory.django.DjangoModelFactory):
 class PublishedPressReleaseFactory(PressReleaseFactory):
     status = Status.PUBLISHED
     went_live_at = factory.LazyFunction(timezone.now)
+
+
+def proposals(origin: str = "source", **values) -> list[dict]:
+    """Proposed changes (field=new value) from one origin, as `Editorial.proposed_changes` holds them."""
+    return [{"field": name, "old": None, "new": value, "origin": origin, "by": "", "at": "2026-01-05T14:00:00+00:00"}
+            for name, value in values.items()]
+
+
+def waiting(record, origin: str = "source") -> dict:
+    """The record's proposed changes from one origin, as field: new value."""
+    return {p["field"]: p["new"] for p in record.proposed_changes if p["origin"] == origin}

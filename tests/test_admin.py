@@ -18,6 +18,7 @@ from .factories import (
     PublishedPressReleaseFactory,
     RelatedLinkFactory,
     TopicFactory,
+    proposals,
 )
 
 pytestmark = pytest.mark.django_db
@@ -240,15 +241,15 @@ def test_editor_archives_drafts_but_not_what_is_published(client, editor):
     assert published.status == Status.PUBLISHED
 
 
-def test_feature_action(client, editor):
+def test_feature_action(client, publisher):
     articles = ArticleFactory.create_batch(2)
-    client.force_login(editor)
+    client.force_login(publisher)
     response = action(client, "article", "feature", articles)
     assert "Featured 2 articles." in response.content.decode()
     assert Article.objects.filter(featured=True).count() == 2
 
 
-# Topics in bulk, corrections and upstream changes -----------------------------------------
+# Topics in bulk, corrections and proposed changes -----------------------------------------
 
 
 def test_add_and_remove_a_topic_in_bulk_marks_topics_edited(client, editor):
@@ -278,19 +279,19 @@ def test_editing_a_source_field_marks_it_edited(client, editor):
     assert [change.field for change in delta.changes if change.field == "title"] == ["title"]
 
 
-def test_upstream_change_is_shown_and_accepted_or_dismissed(client, editor):
+def test_a_source_proposal_of_a_draft_is_shown_and_accepted_or_rejected_by_an_editor(client, editor):
     article = ArticleFactory(title="Ours", excerpt="Ours too", edited_fields=["title", "excerpt"],
-                             upstream_changes={"title": "Theirs", "excerpt": "Theirs too"})
+                             proposed_changes=proposals(title="Theirs", excerpt="Theirs too"))
     client.force_login(editor)
-    assert client.get(url("article_changelist") + "?upstream=pending").context["cl"].result_count == 1
+    assert client.get(url("article_changelist") + "?proposals=waiting").context["cl"].result_count == 1
     page = client.get(url("article_change", article.pk)).content.decode()
-    assert "Theirs" in page and "Take the new value" in page
-    response = client.post(url("article_upstream", article.pk), {"upstream_accept": "title"}, follow=True)
-    assert "Took the source" in response.content.decode()
-    client.post(url("article_upstream", article.pk), {"upstream_dismiss": "excerpt"})
+    assert "Theirs" in page and "The source (re-import)" in page and ">Accept</button>" in page
+    response = client.post(url("article_proposals", article.pk), {"accept": "title:source"}, follow=True)
+    assert "Accepted the proposed change of “title”." in response.content.decode()
+    client.post(url("article_proposals", article.pk), {"reject": "excerpt:source"})
     article.refresh_from_db()
     assert (article.title, article.excerpt) == ("Theirs", "Ours too")
-    assert article.upstream_changes == {} and article.edited_fields == ["excerpt"]
+    assert article.proposed_changes == [] and article.edited_fields == ["excerpt"]
 
 
 # Preview -----------------------------------------------------------------------------------

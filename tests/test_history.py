@@ -1,18 +1,22 @@
 """The history of an article: every change of its topics is a version, with who, when and why,
 shown field by field on the admin's history page, and restoring a version restores its topics."""
 
+from datetime import timedelta
 from io import StringIO
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from clippings.models import Article, Status, Topic
+from clippings.models.history import related_pks
 
-from .factories import ArticleFactory, TopicFactory
+from .factories import ArticleFactory, TopicFactory, proposals
 from .test_admin import action, change_data, url
 
 pytestmark = pytest.mark.django_db
@@ -104,7 +108,7 @@ def test_merging_topics_records_a_version_of_each_article_it_retags(client, edit
     assert untouched.history.count() == untouched_versions
     page = history_page(client, only_merged)
     # The merged topic no longer exists; the earlier version still says which it was.
-    assert "Topics merged: “ai-old” into “AI”" in page and "[AI]" in page and "Deleted topic" in page
+    assert "Topics merged: “ai-old” into “AI”" in page and "[AI]" in page and "ai-old (deleted since)" in page
 
 
 def test_deleting_a_topic_records_a_version_of_its_articles(client, superuser):
@@ -151,12 +155,12 @@ def test_restoring_a_version_restores_its_topics(client, editor):
     assert latest.history_change_reason.startswith("Restored the version of ")
 
 
-def test_accepting_upstream_topics_records_one_version(client, editor):
+def test_accepting_proposed_topics_records_one_version(client, editor):
     ai, privacy = TopicFactory(name="AI"), TopicFactory(name="Privacy")
-    article = ArticleFactory(topics=[ai], edited_fields=["topics"], upstream_changes={"topics": ["Privacy"]})
+    article = ArticleFactory(topics=[ai], edited_fields=["topics"], proposed_changes=proposals(topics=["Privacy"]))
     versions = article.history.count()
     client.force_login(editor)
-    client.post(url("article_upstream", article.pk), {"upstream_accept": "topics"})
+    client.post(url("article_proposals", article.pk), {"accept": "topics:source"})
     assert article.history.count() == versions + 1
     assert topic_names(article.history.first()) == ["Privacy"] and privacy.articles.get() == article
 
@@ -218,3 +222,92 @@ def test_reimport_with_new_topics_records_no_version(seeds, tmp_path):
     call_command("import_clippings", str(tmp_path), stdout=StringIO())
     assert Topic.objects.filter(name="Machine Vision").exists()
     assert not Article.history.exists()
+
+
+# A restore brings back content only; the page speaks the editors' language -----------------------
+
+
+def restore(client, article, version, **changes):
+    revert = url("article_simple_history", article.pk, version.history_id)
+    assert client.get(revert).status_code == 200
+    local = timezone.localtime(version.published_at)
+    return client.post(revert, change_data(article, **{
+        "title": version.title, "excerpt": version.excerpt, "topics": related_pks(version, Article.topics.field),
+        "published_at_0": local.strftime("%Y-%m-%d"), "published_at_1": local.strftime("%H:%M:%S"),
+        "status": Article.objects.get(pk=article.pk).status, **changes}))
+
+
+def test_restoring_the_imported_version_keeps_a_live_article_published(client, publisher, seeds):
+    article = Article.objects.get(title__startswith="State of New York")
+    client.force_login(publisher)
+    action(client, "article", "publish", [article])
+    article.refresh_from_db()
+    client.post(url("article_change", article.pk), change_data(article, title="Retitled", status="published",
+                                                               published_at_0="2023-10-12", published_at_1="07:00:00"))
+    imported = article.history.get(history_change_reason="as imported")
+    assert imported.status == Status.DRAFT
+    assert restore(client, article, imported).status_code == 302
+    article.refresh_from_db()
+    assert (article.title, article.status) == (imported.title, Status.PUBLISHED)
+    assert imported.title in client.get(article.get_absolute_url()).content.decode()
+
+
+@pytest.mark.parametrize("field", ["publish_at", "unpublish_at"])
+def test_restoring_a_version_with_a_schedule_schedules_nothing(client, editor, field):
+    due = timezone.now() - timedelta(minutes=5)
+    article = ArticleFactory(status=Status.REVIEW if field == "publish_at" else Status.PUBLISHED, **{field: due})
+    scheduled = article.history.first()
+    Article.objects.filter(pk=article.pk).update(**{field: None})
+    article.refresh_from_db()
+    client.force_login(editor)
+    assert restore(client, article, scheduled).status_code == 302
+    article.refresh_from_db()
+    assert getattr(article, field) is None
+    call_command("publish_scheduled", stdout=StringIO())
+    article.refresh_from_db()
+    assert article.status == (Status.REVIEW if field == "publish_at" else Status.PUBLISHED)
+
+
+def test_an_editors_restore_of_a_live_article_is_a_proposal(client, editor):
+    article = ArticleFactory(title="First headline", status=Status.PUBLISHED)
+    first = article.history.first()
+    Article.objects.filter(pk=article.pk).update(title="Approved headline")
+    article.refresh_from_db()
+    client.force_login(editor)
+    page = client.get(url("article_simple_history", article.pk, first.history_id)).content.decode()
+    assert 'id="restore-content-only"' in page and 'id="live-for-editor"' in page
+    assert restore(client, article, first).status_code == 302
+    article.refresh_from_db()
+    assert article.title == "Approved headline" and article.status == Status.PUBLISHED
+    assert [(p["field"], p["new"], p["origin"]) for p in article.proposed_changes] == [
+        ("title", "First headline", "editor")]
+    assert article.history.first().history_change_reason.endswith("; Proposed a change of title")
+
+
+def test_the_history_page_speaks_the_editors_language(client, publisher, editor, seeds):
+    article = Article.objects.get(title__startswith="State of New York")
+    ai = Topic.objects.get(name="AI")
+    client.force_login(editor)
+    action(client, "article", "send_to_review", [article])
+    old = TopicFactory(name="Facial recognition (old)")
+    client.post(url("article_change", article.pk), change_data(
+        article, topics=[ai.pk, old.pk], status="review", published_at_0="2023-10-12", published_at_1="07:00:00"))
+    client.force_login(publisher)
+    client.post(url("topic_changelist"), {"action": "merge", ACTION_CHECKBOX_NAME: [ai.pk, old.pk],
+                                          "index": 0, "keep": ai.pk, "confirm": "yes"})
+    page = history_page(client, article)
+    assert "In review" in page and "→&nbsp;&nbsp;review" not in page
+    assert "Facial recognition (old) (deleted since)" in page and "Deleted topic" not in page
+    assert "None" not in page.split('id="change-history"')[1]
+    assert f"Date/time ({settings.TIME_ZONE})" in page
+    when = timezone.localtime(article.history.first().history_date).strftime("%Y-%m-%d %H:%M")
+    assert when in page
+
+
+def test_a_refused_action_shows_the_admins_page_with_the_reason(client, editor):
+    article = ArticleFactory(status=Status.PUBLISHED)
+    client.force_login(editor)
+    response = client.post(url("article_proposals", article.pk), {"accept": "title:editor"})
+    assert response.status_code == 403
+    page = response.content.decode()
+    assert "Only Publishers accept or reject" in page and 'id="site-name"' in page

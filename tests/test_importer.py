@@ -31,7 +31,7 @@ from clippings.importer import (
 )
 from clippings.models import Article, Image, ImportRun, PressRelease, Provider, RelatedLink, Status, Topic
 
-from .factories import ArticleFactory, ProviderFactory, TopicFactory
+from .factories import ArticleFactory, ProviderFactory, TopicFactory, waiting
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 SEED = {number: next(FIXTURES.glob(f"{number}_*.txt")) for number in ("000", "001", "002", "003", "004")}
@@ -150,7 +150,7 @@ def test_seed_000(imported):
     # Editorial state: a draft, whatever the source says.
     assert article.status == Status.DRAFT
     assert article.source_published is False
-    assert (article.featured, article.editor_notes, article.edited_fields, article.upstream_changes) == (
+    assert (article.featured, article.editor_notes, article.edited_fields, waiting(article)) == (
         False, "", [], {})
     assert article.source_values == {
         "title": article.title, "excerpt": article.excerpt, "published_at": "2023-10-12T11:00:00+00:00",
@@ -397,7 +397,7 @@ def test_a_changed_document_updates_its_source_fields(imported, tmp_path):
     assert updated.last_imported_at > article.last_imported_at
     assert updated.source_values["title"] == updated.title
     assert updated.source_data["quality"] == 12
-    assert updated.upstream_changes == {}
+    assert waiting(updated) == {}
     assert Article.objects.count() == 4
     assert RelatedLink.objects.filter(article=updated).count() == 3
 
@@ -447,23 +447,23 @@ def test_an_editor_corrected_field_is_kept_and_the_new_value_waits(imported, tmp
     assert article.editor_notes == "Shorter headline for the front page."
     assert article.quality == 11  # an uncorrected field follows the source
     new_title = "New York State Makes Moratorium on Facial Recognition Technology in Schools Permanent"
-    assert article.upstream_changes == {"title": new_title}
+    assert waiting(article) == {"title": new_title}
     assert article.source_values["title"] == new_title
     assert article.edited_fields == ["title"]
-    assert Article.objects.with_upstream_changes().get() == article
+    assert Article.objects.with_proposed_changes().get() == article
 
 
-def test_an_upstream_change_is_not_recorded_when_the_source_did_not_change(imported, tmp_path):
+def test_no_proposed_change_when_the_source_did_not_change(imported, tmp_path):
     article = Article.objects.get(url=CPO)
     article.title = "Corrected"
     article.mark_edited("title")
     article.save()
     import_paths(copy_seed("000", tmp_path, {"quality: 10": "quality: 11"}))
     article.refresh_from_db()
-    assert (article.title, article.upstream_changes) == ("Corrected", {})
+    assert (article.title, waiting(article)) == ("Corrected", {})
 
 
-def test_an_upstream_change_that_matches_the_editor_is_not_recorded(imported, tmp_path):
+def test_no_proposed_change_when_the_source_matches_the_editor(imported, tmp_path):
     article = Article.objects.get(url=CPO)
     article.title = "New York State Makes a Ban Permanent"
     article.mark_edited("title")
@@ -472,7 +472,7 @@ def test_an_upstream_change_that_matches_the_editor_is_not_recorded(imported, tm
         'title: "State of New York Makes Moratorium on Facial Recognition Technology in Schools Permanent"':
         'title: "New York State Makes a Ban Permanent"'}))
     article.refresh_from_db()
-    assert article.upstream_changes == {}
+    assert waiting(article) == {}
 
 
 @pytest.fixture
@@ -483,17 +483,17 @@ def pending_title(imported, tmp_path):
     article.save()
     import_paths(copy_seed("000", tmp_path, {'title: "State of New York Makes': 'title: "Upstream Makes'}))
     article.refresh_from_db()
-    assert article.upstream_changes["title"].startswith("Upstream Makes")
+    assert waiting(article)["title"].startswith("Upstream Makes")
     return article
 
 
-def test_accepting_an_upstream_change(pending_title, tmp_path):
+def test_accepting_a_proposed_change_from_the_source(pending_title, tmp_path):
     article = pending_title
-    article.accept_upstream_change("title")
+    article.decide("title", "source", accept=True)
     article.save()
     article.refresh_from_db()
     assert article.title.startswith("Upstream Makes")
-    assert (article.upstream_changes, article.edited_fields) == ({}, [])
+    assert (waiting(article), article.edited_fields) == ({}, [])
     # The field follows the source again.
     import_paths(copy_seed("000", tmp_path, {'title: "State of New York Makes': 'title: "Third Makes'},
                            name="again.txt"))
@@ -501,7 +501,7 @@ def test_accepting_an_upstream_change(pending_title, tmp_path):
     assert article.title.startswith("Third Makes")
 
 
-def test_accepting_an_upstream_change_of_a_date_and_a_provider(imported, tmp_path):
+def test_accepting_a_proposed_date_and_provider_from_the_source(imported, tmp_path):
     article = Article.objects.get(url=CPO)
     other = ProviderFactory(domain="elsewhere.example")
     article.published_at, article.provider = datetime(2023, 1, 1, tzinfo=UTC), other
@@ -512,30 +512,30 @@ def test_accepting_an_upstream_change_of_a_date_and_a_provider(imported, tmp_pat
                                              "name: CPO\n  domain: www.cpo.example"}))
     article.refresh_from_db()
     assert (article.published_at, article.provider) == (datetime(2023, 1, 1, tzinfo=UTC), other)
-    article.accept_upstream_change("published_at")
-    article.accept_upstream_change("provider")
+    article.decide("published_at", "source", accept=True)
+    article.decide("provider", "source", accept=True)
     article.save()
     article.refresh_from_db()
     assert article.published_at == datetime(2023, 10, 14, 9, 30, tzinfo=UTC)
     assert article.provider.domain == "cpo.example"
 
 
-def test_dismissing_an_upstream_change(pending_title, tmp_path):
+def test_rejecting_a_proposed_change_from_the_source(pending_title, tmp_path):
     article = pending_title
-    article.dismiss_upstream_change("title")
+    article.decide("title", "source", accept=False)
     article.save()
     article.refresh_from_db()
-    assert (article.title, article.upstream_changes, article.edited_fields) == ("Corrected headline", {}, ["title"])
+    assert (article.title, waiting(article), article.edited_fields) == ("Corrected headline", {}, ["title"])
     # The dismissed value does not come back; the next change of the source does.
     import_paths(copy_seed("000", tmp_path, {'title: "State of New York Makes': 'title: "Upstream Makes',
                                              "quality: 10": "quality: 11"}, name="same-title.txt"))
     article.refresh_from_db()
-    assert (article.title, article.upstream_changes) == ("Corrected headline", {})
+    assert (article.title, waiting(article)) == ("Corrected headline", {})
     import_paths(copy_seed("000", tmp_path, {'title: "State of New York Makes': 'title: "Later Makes'},
                            name="later.txt"))
     article.refresh_from_db()
     assert article.title == "Corrected headline"
-    assert article.upstream_changes["title"].startswith("Later Makes")
+    assert waiting(article)["title"].startswith("Later Makes")
 
 
 def test_topics_an_editor_chose_are_kept(imported, tmp_path):
@@ -547,8 +547,8 @@ def test_topics_an_editor_chose_are_kept(imported, tmp_path):
     import_paths(copy_seed("000", tmp_path, {"  - AI\n": "  - AI\n  - Privacy\n"}))
     article.refresh_from_db()
     assert sorted(t.name for t in article.topics.all()) == ["AI", "Biometrics"]
-    assert article.upstream_changes == {"topics": ["AI", "Computer Vision", "Privacy"]}
-    article.accept_upstream_change("topics")
+    assert waiting(article) == {"topics": ["AI", "Computer Vision", "Privacy"]}
+    article.decide("topics", "source", accept=True)
     article.save()
     assert sorted(t.name for t in article.topics.all()) == ["AI", "Computer Vision", "Privacy"]
 
@@ -560,7 +560,9 @@ def test_status_and_editorial_state_are_never_imported(imported, tmp_path):
     import_paths(copy_seed("000", tmp_path, {"published: false": "published: true", "heat: -1": "heat: 5"}))
     article.refresh_from_db()
     assert (article.status, article.featured, article.editor_notes) == (Status.PUBLISHED, True, "Lead story")
-    assert (article.source_published, article.heat) == (True, 5)
+    # Published: the new source values wait for a Publisher (tests/test_proposals.py).
+    assert (article.source_published, article.heat) == (False, -1)
+    assert waiting(article) == {"source_published": True, "heat": 5}
 
 
 def test_published_at_the_source_still_arrives_as_a_draft(db, tmp_path):
@@ -578,7 +580,7 @@ def test_an_editor_corrected_press_release_keeps_the_correction(imported, tmp_pa
     import_paths(copy_seed("002", tmp_path, {"NEW YORK- ": "ALBANY- "}))
     release.refresh_from_db()
     assert release.dateline == "LOCKPORT, N.Y."
-    assert release.upstream_changes == {"dateline": "ALBANY"}
+    assert waiting(release) == {"dateline": "ALBANY"}
     assert PressRelease.objects.count() == 1
 
 
@@ -691,7 +693,7 @@ def test_a_correction_an_editor_saves_during_an_import_is_kept(transactional_db,
         [article.pk], lambda: import_paths(path, workers=0))
     article.refresh_from_db()
     assert article.title == "Corrected headline"
-    assert article.upstream_changes["title"].startswith("Upstream Makes")
+    assert waiting(article)["title"].startswith("Upstream Makes")
 
 
 def test_an_existing_provider_keeps_its_name(db):
@@ -1119,9 +1121,11 @@ def test_a_changed_release_keeps_its_record_from_a_rival_read_before_it(db, tmp_
     write_release(tmp_path / "old", "b.txt", "The statement, corrected.")
     assert counts(import_paths(tmp_path, batch_size=batch_size)) == {PRESS_RELEASE: {UPDATED: 1, CREATED: 1}}
     assert list(PressRelease.objects.order_by("id").values_list("pk", "status", "body")) == [
-        (published.pk, Status.PUBLISHED, "The statement, corrected."),
+        (published.pk, Status.PUBLISHED, "The statement imported before."),
         (published.pk + 1, Status.DRAFT, "A new statement, same title."),
     ]
+    # Published: its own file's new body waits for a Publisher.
+    assert waiting(PressRelease.objects.get(pk=published.pk)) == {"body": "The statement, corrected."}
 
 
 def test_a_file_that_moved_on_to_another_story_leaves_its_old_one_to_a_new_copy(db, tmp_path):
@@ -1150,7 +1154,8 @@ def test_a_record_knows_its_file_however_the_path_is_written(db, tmp_path, monke
     write_release(tmp_path / "old", "b.txt", "The statement, corrected.")
     import_paths(tmp_path / "a.txt", tmp_path / "old" / "b.txt", batch_size=1)
     published.refresh_from_db()
-    assert (published.status, published.body) == (Status.PUBLISHED, "The statement, corrected.")
+    assert (published.status, published.body) == (Status.PUBLISHED, "The statement imported before.")
+    assert waiting(published) == {"body": "The statement, corrected."}  # its own file's, for a Publisher
 
 
 def test_a_changed_press_release_is_still_found_by_its_title_from_another_path(imported, tmp_path):

@@ -163,7 +163,7 @@ def test_public_pages_never_load_private_fields(client, db, django_assert_max_nu
         with django_assert_max_num_queries(8) as queries:
             assert client.get(url).status_code == 200, url
         for query in queries.captured_queries:
-            for name in ("source_data", "secured", "editor_notes", "upstream_changes"):
+            for name in ("source_data", "secured", "editor_notes", "proposed_changes"):
                 assert f'."{name}"' not in query["sql"], (url, name, query["sql"])
 
 

@@ -4,37 +4,34 @@ from django.contrib import admin, messages
 from django.contrib.admin.utils import model_ngettext
 from django.utils.html import format_html
 
-from ..models import ARTICLE_SOURCE_FIELDS, Article, Image, RelatedLink, Topic, add_topic, remove_topic
-from .filters import HasRelatedCoverageFilter, KindFilter, UpstreamChangesFilter
-from .mixins import PROVENANCE_FIELDS, EditorialAdmin, confirm_page, confirmed
+from ..models import Article, Image, RelatedLink, Status, Topic, add_topic, remove_topic
+from .filters import HasRelatedCoverageFilter, KindFilter, ProposedChangesFilter
+from .mixins import PROVENANCE_FIELDS, EditorialAdmin, LiveContentInline, confirm_page, confirmed
 
 
-class RelatedLinkInline(admin.TabularInline):
+class RelatedLinkInline(LiveContentInline):
     model = RelatedLink
     fk_name = "article"
-    extra = 0
     fields = ("position", "title", "url", "web_url", "provider", "published_at", "kind", "quality", "target")
     autocomplete_fields = ("provider",)
     raw_id_fields = ("target",)  # a select of every article would list 100,000 of them
 
 
-class ImageInline(admin.TabularInline):
+class ImageInline(LiveContentInline):
     model = Image
     fk_name = "article"
-    extra = 0
     fields = ("url", "width", "height", "cached_at_source", "file")
 
 
 @admin.register(Article)
 class ArticleAdmin(EditorialAdmin):
-    source_fields = ARTICLE_SOURCE_FIELDS
     preview_template = "clippings/article_detail.html"
     preview_context_name = "article"
     list_display = ("title", "provider", "published_at", "quality", "status", "topic_names", "featured")
     list_display_links = ("title",)
     list_editable = ("status", "featured")
     list_filter = ("status", "featured", "provider", "topics", KindFilter, "published_at",
-                   HasRelatedCoverageFilter, UpstreamChangesFilter)
+                   HasRelatedCoverageFilter, ProposedChangesFilter)
     list_select_related = ("provider",)
     search_fields = ("title", "excerpt", "provider__name", "url")
     date_hierarchy = "published_at"
@@ -94,11 +91,27 @@ class ArticleAdmin(EditorialAdmin):
             response.template_name = "admin/clippings/choose_topic.html"
             response.context_data["topics"] = Topic.objects.all()
             return response
+        proposed = 0
+        if not self.has_publish_permission(request):  # a live article's topics change when a Publisher accepts
+            live, queryset = queryset.filter(status=Status.PUBLISHED), queryset.exclude(status=Status.PUBLISHED)
+            proposed = live.propose_changes(lambda article: _retagged(article, topic, adding), user=request.user,
+                                            reason=f"Proposed: topic “{topic}” {'added' if adding else 'removed'}")
         changed = (add_topic if adding else remove_topic)(queryset, topic, user=request.user)
         done = f"Added “{topic}” to" if adding else f"Removed “{topic}” from"
         self.message_user(request, f"{done} {changed} {model_ngettext(self.opts, changed)}.",
-                          messages.SUCCESS if changed else messages.WARNING)
+                          messages.SUCCESS if changed or proposed else messages.WARNING)
+        if proposed:
+            self.message_user(request, f"Proposed for {proposed} published {model_ngettext(self.opts, proposed)}: "
+                                       "readers see the change once a Publisher accepts it.", messages.WARNING)
         return None
+
+
+def _retagged(article: Article, topic: Topic, adding: bool) -> dict:
+    """An article's topics (by name) with `topic` added or removed, on top of the editors' proposal if any."""
+    proposal = article.proposal("topics", "editor")
+    names = set(proposal["new"] if proposal else article.current_source_json("topics"))
+    names = names | {topic.name} if adding else names - {topic.name}
+    return {"topics": sorted(names)}
 
 
 def _link(url: str):

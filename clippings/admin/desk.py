@@ -36,7 +36,10 @@ def desk_context(request) -> dict:
             "releases_in_review": PressRelease.objects.filter(status=Status.REVIEW).order_by("-updated_at")[:5],
             "scheduled": scheduled(now, "publish_at", [Status.DRAFT, Status.REVIEW]),
             "withdrawing": scheduled(now, "unpublish_at", [Status.PUBLISHED]),
-            "upstream_pending": Article.objects.with_upstream_changes().count(),
+            "proposals": [(item, reverse(f"admin:clippings_{item._meta.model_name}_change", args=[item.pk]))
+                          for model, limit in ((Article, 10), (PressRelease, 5))
+                          for item in model.objects.with_proposed_changes().order_by("-updated_at")
+                          .only("pk", "title", "status")[:limit]],
             "imports": [(run, summarise_counts(run.counts)) for run in ImportRun.objects.all()[:5]],
             "chart": coverage_chart(latest_coverage(now)),
         }

@@ -23,16 +23,16 @@ class HasRelatedCoverageFilter(admin.SimpleListFilter):
         return queryset
 
 
-class UpstreamChangesFilter(admin.SimpleListFilter):
-    title = "upstream changes"
-    parameter_name = "upstream"
+class ProposedChangesFilter(admin.SimpleListFilter):
+    title = "proposed changes"
+    parameter_name = "proposals"
 
     def lookups(self, request, model_admin):
-        return [("pending", "Waiting for an editor")]
+        return [("waiting", "Proposals waiting")]
 
     def queryset(self, request, queryset):
-        if self.value() == "pending":
-            return queryset.with_upstream_changes()
+        if self.value() == "waiting":
+            return queryset.with_proposed_changes()
         return queryset
 
 

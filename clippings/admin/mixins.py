@@ -1,4 +1,6 @@
-"""What the article and press release admins share: workflow, roles, history, preview, upstream changes."""
+"""What the article and press release admins share: workflow, roles, history, preview, proposed changes."""
+
+from datetime import datetime
 
 from django.conf import settings
 from django.contrib import admin, messages
@@ -9,11 +11,14 @@ from django.shortcuts import get_object_or_404
 from django.template.loader import select_template
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.html import format_html, format_html_join
 from django.views.decorators.cache import never_cache
 
 from ..models import Status
-from ..models.history import keep_imported_state, relations_without_versions
+from ..models.editorial import Origin, as_source_json
+from ..models.history import change_reason, keep_imported_state
 from ..signals import content_changed
 from .dates import DateHierarchyLinks
 from .history import VersionHistoryAdmin
@@ -47,10 +52,10 @@ class EditorialAdmin(DeskAdmin, VersionHistoryAdmin):
     """Workflow, roles, history and preview for anything with editorial state."""
 
     form = EditorialForm
-    source_fields: tuple[str, ...] = ()
     preview_template = ""
     preview_context_name = ""
-    actions = ["send_to_review", "publish", "unpublish", "archive", "feature", "unfeature"]
+    actions = ["send_to_review", "publish", "unpublish", "archive", "feature", "unfeature",
+               "accept_proposed_changes", "reject_proposed_changes"]
     change_form_template = "admin/clippings/editorial_change_form.html"
 
     # Roles ----------------------------------------------------------------------------------
@@ -71,7 +76,7 @@ class EditorialAdmin(DeskAdmin, VersionHistoryAdmin):
     def get_readonly_fields(self, request, obj=None):
         readonly = list(super().get_readonly_fields(request, obj))
         if not self.has_publish_permission(request):
-            readonly += SCHEDULE_FIELDS
+            readonly += [*SCHEDULE_FIELDS, "featured"]
             if obj is not None and obj.status == Status.PUBLISHED:
                 readonly.append("status")
         return readonly
@@ -82,12 +87,32 @@ class EditorialAdmin(DeskAdmin, VersionHistoryAdmin):
             stored = type(obj)._default_manager.get(pk=obj.pk)
             keep_imported_state([stored])
             before = stored.status
-            edited = [name for name in form.changed_data if name in self.source_fields]
-            obj.mark_edited(*edited)
+            changed = changed_content(stored, obj, form)
+            if stored.is_live and not self.has_publish_permission(request):
+                self._propose(request, stored, obj, form, changed)
+                changed = {}
+            obj.mark_edited(*(name for name in changed if name in obj.SOURCE_FIELDS))
         check_status_change(request.user, self.model, before, obj.status)
         if before != obj.status:
             obj.move_to(obj.status, previous=before)
         super().save_model(request, obj, form, change)
+
+    def _propose(self, request, stored, obj, form, changed: dict) -> None:
+        """An Editor's changes to a live record wait for a Publisher: the record keeps its values."""
+        if not changed:
+            return
+        for name in changed:
+            field = obj._meta.get_field(name)
+            if field.many_to_many:  # the form sets them after the save: to what they are
+                form.cleaned_data[name] = list(getattr(stored, name).all())
+            else:
+                setattr(obj, field.attname, getattr(stored, field.attname))
+        for name, value in changed.items():
+            obj.propose(name, value, origin=Origin.EDITOR, by=request.user)
+        labels = ", ".join(self._field_label(name) for name in changed)
+        obj._change_reason = change_reason(f"Proposed a change of {labels}")
+        self.message_user(request, f"Readers still see the published version: your change of {labels} waits "
+                                   "for a Publisher to accept it.", messages.WARNING)
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
@@ -146,27 +171,47 @@ class EditorialAdmin(DeskAdmin, VersionHistoryAdmin):
         why = "already archived, or published: only Publishers can archive what is published"
         self._report(request, "Archived", moved, selected, why)
 
-    @admin.action(description="Feature selected %(verbose_name_plural)s")
+    @admin.action(description="Feature selected %(verbose_name_plural)s", permissions=["publish"])
     def feature(self, request, queryset):
         self._set_featured(request, queryset, True)
 
-    @admin.action(description="Stop featuring selected %(verbose_name_plural)s")
+    @admin.action(description="Stop featuring selected %(verbose_name_plural)s", permissions=["publish"])
     def unfeature(self, request, queryset):
         self._set_featured(request, queryset, False)
 
     def _set_featured(self, request, queryset, featured: bool) -> None:
+        if not self.has_publish_permission(request):
+            raise PermissionDenied("Only Publishers decide what is featured on the home page.")
         selected = queryset.count()
         changed = queryset.set_featured(featured, user=request.user)
         self._report(request, "Featured" if featured else "Stopped featuring", changed, selected, "already so")
 
-    # Preview and upstream changes -----------------------------------------------------------
+    @admin.action(description="Accept the proposed changes of selected %(verbose_name_plural)s",
+                  permissions=["publish"])
+    def accept_proposed_changes(self, request, queryset):
+        self._decide(request, queryset, accept=True)
+
+    @admin.action(description="Reject the proposed changes of selected %(verbose_name_plural)s",
+                  permissions=["publish"])
+    def reject_proposed_changes(self, request, queryset):
+        self._decide(request, queryset, accept=False)
+
+    def _decide(self, request, queryset, *, accept: bool) -> None:
+        if not self.has_publish_permission(request):
+            raise PermissionDenied("Only Publishers accept or reject proposed changes in bulk.")
+        selected = queryset.count()
+        decided = queryset.decide_proposals(accept=accept, user=request.user)
+        verb = "Accepted" if accept else "Rejected"
+        self._report(request, f"{verb} the proposed changes of", decided, selected, "no proposed changes waited")
+
+    # Preview and proposed changes -----------------------------------------------------------
 
     def get_urls(self):
         prefix = f"{self.opts.app_label}_{self.opts.model_name}"
         return [
             path("<path:object_id>/preview/", never_cache(self.preview_view), name=f"{prefix}_preview"),
-            path("<path:object_id>/upstream/", self.admin_site.admin_view(self.upstream_view),
-                 name=f"{prefix}_upstream"),
+            path("<path:object_id>/proposals/", self.admin_site.admin_view(self.proposals_view),
+                 name=f"{prefix}_proposals"),
             *super().get_urls(),
         ]
 
@@ -179,30 +224,25 @@ class EditorialAdmin(DeskAdmin, VersionHistoryAdmin):
         context = {self.preview_context_name: obj, "object": obj, "preview": True}
         return TemplateResponse(request, template, context)
 
-    def upstream_view(self, request, object_id):
-        """Accept or dismiss a new source value for a field an editor corrected."""
+    def proposals_view(self, request, object_id):
+        """Accept or reject one proposed change (the POST names it: `accept` or `reject`, field:origin)."""
         if request.method != "POST":
             return HttpResponseNotAllowed(["POST"])
         obj = get_object_or_404(self.get_queryset(request), pk=object_id)
         if not self.has_change_permission(request, obj):
             raise PermissionDenied
-        decision = "accept" if "upstream_accept" in request.POST else "dismiss"
-        name = request.POST.get(f"upstream_{decision}", "")
-        if name not in obj.upstream_changes:
-            self.message_user(request, "That upstream change is no longer pending.", messages.WARNING)
+        if obj.is_live and not self.has_publish_permission(request):
+            raise PermissionDenied("Only Publishers accept or reject changes to what readers see: "
+                                   "this item is published.")
+        accept = "accept" in request.POST
+        name, _, origin = request.POST.get("accept" if accept else "reject", "").partition(":")
+        if obj.proposal(name, origin) is None:
+            self.message_user(request, "That proposed change is no longer waiting.", messages.WARNING)
         else:
-            keep_imported_state([obj])
-            with relations_without_versions(obj):  # accepting topics sets them now; the save records them
-                if decision == "accept":
-                    obj.accept_upstream_change(name)
-                else:
-                    obj.dismiss_upstream_change(name)
-            obj._history_user = request.user
-            obj._change_reason = f"{decision}ed the source's new {name}"
-            obj.save()
-            content_changed.send(sender=self.model, instances=[obj])
-            verb = "Took the source's new value" if decision == "accept" else "Kept your value"
-            self.message_user(request, f"{verb} for “{self._field_label(name)}”.")
+            self.model._default_manager.filter(pk=obj.pk).decide_proposals(
+                accept=accept, user=request.user, only=(name, origin))
+            verb = "Accepted" if accept else "Rejected"
+            self.message_user(request, f"{verb} the proposed change of “{self._field_label(name)}”.")
         return HttpResponseRedirect(reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_change",
                                             args=[obj.pk]))
 
@@ -212,14 +252,25 @@ class EditorialAdmin(DeskAdmin, VersionHistoryAdmin):
     def change_view(self, request, object_id, form_url="", extra_context=None):
         obj = self.get_object(request, admin.utils.unquote(object_id))
         context = {"time_zone": settings.TIME_ZONE, **(extra_context or {})}
-        if obj is not None and obj.upstream_changes:
-            context["upstream_url"] = reverse(
-                f"admin:{self.opts.app_label}_{self.opts.model_name}_upstream", args=[obj.pk])
-            context["upstream_changes"] = [
-                (name, self._field_label(name), obj.current_source_json(name), value)
-                for name, value in sorted(obj.upstream_changes.items())
-            ]
+        if obj is not None:
+            context["live_for_editor"] = obj.is_live and not self.has_publish_permission(request)
+            context["may_decide"] = not obj.is_live or self.has_publish_permission(request)
+        if obj is not None and obj.proposed_changes:
+            context["proposals_url"] = reverse(
+                f"admin:{self.opts.app_label}_{self.opts.model_name}_proposals", args=[obj.pk])
+            context["proposed_changes"] = [{
+                "key": f"{p['field']}:{p['origin']}", "label": self._field_label(p["field"]),
+                "current": shown(obj, p["field"], obj.current_source_json(p["field"])),
+                "new": shown(obj, p["field"], p["new"]), "origin": Origin(p["origin"]).label, "by": p["by"],
+                "at": parse_datetime(p["at"]) if p.get("at") else None,
+            } for p in sorted(obj.proposed_changes, key=lambda p: (p["field"], p["origin"]))]
         return super().change_view(request, object_id, form_url, context)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        obj = self.get_object(request, admin.utils.unquote(object_id))
+        live_for_editor = obj is not None and obj.is_live and not self.has_publish_permission(request)
+        return super().history_form_view(request, object_id, version_id,
+                                         {"live_for_editor": live_for_editor, **(extra_context or {})})
 
     def add_view(self, request, form_url="", extra_context=None):
         return super().add_view(request, form_url, {"time_zone": settings.TIME_ZONE, **(extra_context or {})})
@@ -236,6 +287,62 @@ class EditorialAdmin(DeskAdmin, VersionHistoryAdmin):
         if original:
             parts.append(format_html('<a href="{}" target="_blank" rel="noopener">Original</a>', original))
         return format_html_join(" · ", "{}", ((part,) for part in parts))
+
+
+class LiveContentInline(admin.TabularInline):
+    """Records shown beside a live one (related links, images) are read-only for Editors: readers see
+    them, and no proposal holds them."""
+
+    extra = 0
+
+    def _may_change(self, request, obj) -> bool:
+        return obj is None or not obj.is_live or may_publish(request.user, self.parent_model)
+
+    def has_add_permission(self, request, obj):
+        return self._may_change(request, obj) and super().has_add_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return self._may_change(request, obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return self._may_change(request, obj) and super().has_delete_permission(request, obj)
+
+
+def changed_content(stored, obj, form) -> dict:
+    """The content fields (`CONTENT_FIELDS`) whose value a form's save changes, with their new values
+    in the JSON form a proposal keeps; many-to-many fields are read from the form, saved after."""
+    changed = {}
+    for name in obj.CONTENT_FIELDS:
+        field = obj._meta.get_field(name)
+        if field.many_to_many:
+            if name not in form.cleaned_data:
+                continue
+            value, current = obj.related_json(name, form.cleaned_data[name]), stored.current_source_json(name)
+        else:
+            value, current = getattr(obj, field.attname), getattr(stored, field.attname)
+            widget = form.fields[name].widget if name in form.fields else None
+            if isinstance(current, datetime) and widget is not None and not widget.supports_microseconds:
+                current = current.replace(microsecond=0)  # the form shows, and posts, whole seconds
+            value, current = as_source_json(value), as_source_json(current)
+        if value != current:
+            changed[name] = value
+    return changed
+
+
+def shown(obj, name: str, value):
+    """A value of a proposal (JSON form) as an editor reads it: names for related records, local times."""
+    field = obj._meta.get_field(name)
+    if value in (None, "", []):
+        return "—"
+    if field.many_to_many and name != "topics":
+        return ", ".join(map(str, field.related_model._default_manager.filter(pk__in=value)))
+    if isinstance(value, list):
+        return ", ".join(map(str, value))
+    if field.is_relation:
+        return str(field.related_model._default_manager.filter(pk=value).first() or value)
+    if field.get_internal_type() == "DateTimeField" and (moment := parse_datetime(str(value))):
+        return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M")
+    return value
 
 
 def confirmed(request) -> bool:

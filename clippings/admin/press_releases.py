@@ -7,8 +7,8 @@ from django.contrib import admin
 from django.db.models import Count, Q
 from django.utils.html import format_html, format_html_join
 
-from ..models import PRESS_RELEASE_SOURCE_FIELDS, Article, PressRelease
-from .filters import UpstreamChangesFilter
+from ..models import Article, PressRelease
+from .filters import ProposedChangesFilter
 from .mixins import PROVENANCE_FIELDS, EditorialAdmin
 
 # Capitalised words a release uses that say nothing about which story it is.
@@ -59,12 +59,11 @@ def suggest_coverage(release: PressRelease, limit: int = 10) -> list[tuple[Artic
 
 @admin.register(PressRelease)
 class PressReleaseAdmin(EditorialAdmin):
-    source_fields = PRESS_RELEASE_SOURCE_FIELDS
     preview_template = "clippings/pressrelease_detail.html"
     preview_context_name = "press_release"
     list_display = ("title", "date", "dateline", "status", "coverage_count", "featured")
     list_editable = ("status", "featured")
-    list_filter = ("status", "featured", "date", UpstreamChangesFilter)
+    list_filter = ("status", "featured", "date", ProposedChangesFilter)
     search_fields = ("title", "body", "dateline")
     date_hierarchy = "date"
     autocomplete_fields = ("coverage",)
@@ -104,8 +103,10 @@ class PressReleaseAdmin(EditorialAdmin):
         return format_html("<p>Tick the articles that cover this release; they are added when you save.</p>"
                            "<ul class=\"coverage-suggestions\">{}</ul>", rows)
 
-    def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
+    def save_model(self, request, obj, form, change):
+        # Ticked suggestions join the form's coverage (so, of a live release, an Editor's proposal).
         chosen = [pk for pk in request.POST.getlist("add_coverage") if pk.isdigit()]
-        if chosen:
-            form.instance.coverage.add(*Article.objects.filter(pk__in=chosen))
+        if chosen and "coverage" in form.cleaned_data:
+            ticked = Article.objects.filter(pk__in=chosen)
+            form.cleaned_data["coverage"] = list({*form.cleaned_data["coverage"], *ticked})
+        super().save_model(request, obj, form, change)

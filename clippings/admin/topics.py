@@ -68,6 +68,7 @@ class TopicAdmin(DeskAdmin):
             })
         merged = [t for t in topics if t != keep]
         names = ", ".join(f"“{t}”" for t in merged)
+        self.log_deletions(request, queryset.exclude(pk=keep.pk))  # the history page names them from the log
         moved = merge_topics(keep=keep, merged=merged, user=request.user)
         self.message_user(request, f"Merged {names} into “{keep}”: {moved} taggings moved, "
                                    f"{len(merged)} topic{'s' if len(merged) != 1 else ''} removed.")

@@ -62,7 +62,9 @@ class Article(Editorial, Imported):
     objects = ArticleQuerySet.as_manager()
 
     # Never shown to readers, so never loaded for them (EditorialQuerySet.for_readers).
-    PRIVATE_FIELDS = ("editor_notes", "edited_fields", "upstream_changes", "source_values", "source_data", "secured")
+    PRIVATE_FIELDS = ("editor_notes", "edited_fields", "proposed_changes", "source_values", "source_data", "secured")
+    SOURCE_FIELDS = ARTICLE_SOURCE_FIELDS
+    CONTENT_FIELDS = (*ARTICLE_SOURCE_FIELDS, "url", "slug")
 
     class Meta:
         ordering = ["-published_at", "-id"]
@@ -97,10 +99,10 @@ class Article(Editorial, Imported):
         """Where a reader goes to read it: the provider's own URL, as the provider gave it."""
         return self.original_url or self.web_url or self.url
 
-    def current_source_json(self, name):
-        if name == "topics":
-            return sorted(topic.name for topic in self.topics.all()) if self.pk else []
-        return super().current_source_json(name)
+    def related_json(self, name, objects):
+        if name == "topics":  # by name, as a source document gives them
+            return sorted(topic.name for topic in objects)
+        return super().related_json(name, objects)
 
     def set_source_json(self, name, value):
         if name == "topics":

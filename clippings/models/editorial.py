@@ -1,11 +1,13 @@
 """What every imported record carries: its editorial state and its provenance.
 
 Source data and editorial state live side by side. An import writes the source fields, but never
-over a field an editor corrected: the editor's value stays, and the import's new value waits in
-`upstream_changes` for the editor to accept or dismiss.
+over a field an editor corrected, nor over what readers see: the record's value stays, and the
+import's new value waits as a proposed change. An Editor's edit of a live record waits the same
+way, in the same queue (`proposed_changes`), until a Publisher accepts or rejects it.
 """
 
-from datetime import UTC, datetime
+from collections.abc import Callable
+from datetime import UTC, date, datetime
 from typing import Any
 
 from django.db import models, transaction
@@ -14,7 +16,7 @@ from django.utils import timezone
 from simple_history.utils import bulk_update_with_history
 
 from ..signals import content_changed
-from .history import keep_imported_state
+from .history import change_reason, keep_imported_state, relations_without_versions
 
 
 class Status(models.TextChoices):
@@ -32,6 +34,13 @@ TRANSITIONS = {
     "archive": (Status.ARCHIVED, {Status.DRAFT, Status.REVIEW, Status.PUBLISHED}),
 }
 _WORKFLOW_FIELDS = ["status", "went_live_at", "publish_at", "unpublish_at", "updated_at"]
+
+
+class Origin(models.TextChoices):
+    """Where a proposed change comes from."""
+
+    EDITOR = "editor", "An editor"
+    SOURCE = "source", "The source (re-import)"
 
 
 def needs_publish_permission(before: str, after: str) -> bool:
@@ -52,8 +61,8 @@ class EditorialQuerySet(models.QuerySet):
         fetching and decoding them cost more than the rest of a list page's query."""
         return self.published().defer(*self.model.PRIVATE_FIELDS)
 
-    def with_upstream_changes(self):
-        return self.exclude(upstream_changes={})
+    def with_proposed_changes(self):
+        return self.exclude(proposed_changes=[])
 
     def due_to_publish(self, now=None):
         return self.filter(status__in=[Status.DRAFT, Status.REVIEW], publish_at__lte=now or timezone.now())
@@ -112,12 +121,64 @@ class EditorialQuerySet(models.QuerySet):
             content_changed.send(sender=self.model, instances=records)
         return len(records)
 
+    def propose_changes(self, changes: Callable[[Any], dict[str, Any]], *, user, reason: str) -> int:
+        """Record, as proposed changes by `user`, the new values `changes(record)` gives for each
+        record (field: value in JSON form); returns how many records' proposals changed."""
+        with transaction.atomic():
+            records = list(self._locked().prefetch_related(*self.model.related_content_fields()))
+            keep_imported_state(records)
+            proposed = []
+            for record in records:
+                before = list(record.proposed_changes)
+                for name, value in changes(record).items():
+                    record.propose(name, value, origin=Origin.EDITOR, by=user)
+                if record.proposed_changes != before:  # proposed, or withdrawn: a value back to the record's
+                    proposed.append(record)
+            if proposed:
+                bulk_update_with_history(proposed, self.model, ["proposed_changes"], default_user=user,
+                                         default_change_reason=change_reason(reason))
+        return len(proposed)
+
+    def decide_proposals(self, *, accept: bool, user, only: tuple[str, str] | None = None) -> int:
+        """Accept (or reject) the records' proposed changes, or only the one of (field, origin);
+        returns how many records had one."""
+        with transaction.atomic():
+            records = [r for r in self._locked() if r.proposed_changes]
+            keep_imported_state(records)
+            fields = {"proposed_changes", "edited_fields", "updated_at"}
+            decided = []
+            for record in records:
+                chosen = [p for p in record.proposed_changes if only is None or (p["field"], p["origin"]) == only]
+                with relations_without_versions(record):  # topics are set now; the versions below hold them
+                    for proposal in chosen:
+                        record.decide(proposal["field"], proposal["origin"], accept=accept)
+                        field = record._meta.get_field(proposal["field"])
+                        if accept and not field.many_to_many:
+                            fields.add(field.attname)
+                if chosen:
+                    verb, names = "Accepted" if accept else "Rejected", ", ".join(p["field"] for p in chosen)
+                    record._change_reason = change_reason(f"{verb} the proposed {names}")
+                    record.updated_at = timezone.now()
+                    decided.append(record)
+            if decided:
+                bulk_update_with_history(decided, self.model, sorted(fields), default_user=user)
+        if decided and accept:
+            content_changed.send(sender=self.model, instances=decided)
+        return len(decided)
+
+    def _locked(self):
+        """The records, locked in id order (see move()), through a plain query."""
+        return (self.model._default_manager.filter(pk__in=self.order_by().values("pk"))
+                .order_by("pk").select_for_update())
+
 
 def as_source_json(value: Any) -> Any:
     """The form in which a source value is kept in JSON (and compared)."""
     if isinstance(value, datetime):
         # In UTC, so that one moment written in two zones compares equal (a feed may move zones).
         return (value.astimezone(UTC) if value.tzinfo else value).isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
     if isinstance(value, models.Model):
         return value.pk
     return value
@@ -125,6 +186,9 @@ def as_source_json(value: Any) -> Any:
 
 class Editorial(models.Model):
     """Editorial state, owned by editors; an import never writes it."""
+
+    SOURCE_FIELDS: tuple[str, ...] = ()  # what an import writes
+    CONTENT_FIELDS: tuple[str, ...] = ()  # what readers see: what a proposal, and a restore, may change
 
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.DRAFT)
     featured = models.BooleanField(default=False)
@@ -143,9 +207,10 @@ class Editorial(models.Model):
         default=list, blank=True, editable=False,
         help_text="Source fields an editor corrected; imports leave them alone.",
     )
-    upstream_changes = models.JSONField(
-        default=dict, blank=True, editable=False,
-        help_text="New source values for corrected fields, waiting for an editor.",
+    proposed_changes = models.JSONField(
+        default=list, blank=True, editable=False,
+        help_text="Changes waiting for a decision: each with its field, old and new value (JSON), "
+                  "origin (editor or source), who (`by`) and when (`at`).",
     )
     source_values = models.JSONField(
         default=dict, blank=True, editable=False, help_text="The source's values as last imported."
@@ -199,45 +264,95 @@ class Editorial(models.Model):
             if name not in self.edited_fields:
                 self.edited_fields.append(name)
 
-    def take_source_values(self, incoming: dict[str, Any]) -> dict[str, Any]:
-        """Record an import's values; return those to apply now (the fields no editor corrected).
+    @property
+    def is_live(self) -> bool:
+        """Whether a change to its content is a change to what readers see (or will, until withdrawn)."""
+        return self.status == Status.PUBLISHED
 
-        For a corrected field whose source value changed since the last import, the new value is
-        kept in `upstream_changes` unless it already equals the editor's value.
+    @classmethod
+    def related_content_fields(cls) -> list[str]:
+        return [name for name in cls.CONTENT_FIELDS if cls._meta.get_field(name).many_to_many]
+
+    def take_source_values(self, incoming: dict[str, Any]) -> dict[str, Any]:
+        """Record an import's values; return those to apply now: the fields no editor corrected, of
+        a record that is not live.
+
+        For the other fields, a source value that changed since the last import waits as a proposed
+        change (origin: source), unless it already equals the record's value.
         """
         to_apply = {}
         for name, value in incoming.items():
             kept = as_source_json(value)
             previous = self.source_values.get(name)
             self.source_values[name] = kept
-            if name not in self.edited_fields:
+            if not self.is_live and name not in self.edited_fields:
                 to_apply[name] = value
-            elif kept != previous and kept != self.current_source_json(name):
-                self.upstream_changes[name] = kept
+                self.withdraw_proposal(name, Origin.SOURCE)
             elif kept == self.current_source_json(name):
-                self.upstream_changes.pop(name, None)
+                self.withdraw_proposal(name, Origin.SOURCE)
+            elif kept != previous:
+                self.propose(name, kept, origin=Origin.SOURCE)
         return to_apply
 
     def current_source_json(self, name: str) -> Any:
         field = self._meta.get_field(name)
         if field.many_to_many:
-            return None
+            return self.related_json(name, getattr(self, name).all()) if self.pk else []
         return as_source_json(getattr(self, field.attname))
 
-    def accept_upstream_change(self, name: str) -> None:
-        """Take the source's new value for a corrected field; imports follow the source again."""
-        value = self.upstream_changes.pop(name)
-        self.set_source_json(name, value)
-        if name in self.edited_fields:
-            self.edited_fields.remove(name)
-
-    def dismiss_upstream_change(self, name: str) -> None:
-        """Keep the editor's value; the field stays corrected."""
-        self.upstream_changes.pop(name, None)
+    def related_json(self, name: str, objects) -> list:
+        """Related objects (of a many-to-many field) in the JSON form a proposal keeps them in."""
+        return sorted(obj.pk for obj in objects)
 
     def set_source_json(self, name: str, value: Any) -> None:
         field = self._meta.get_field(name)
-        setattr(self, field.attname, field.to_python(value))
+        if field.many_to_many:
+            getattr(self, name).set(field.related_model._default_manager.filter(pk__in=value))
+        else:
+            setattr(self, field.attname, field.to_python(value))
+
+    # Proposed changes -----------------------------------------------------------------------
+
+    def propose(self, name: str, value: Any, *, origin: str, by=None) -> bool:
+        """Record a proposed new value (JSON form) for a field, in place of an earlier proposal of
+        the field from the same origin; a value equal to the record's withdraws it. Not saved."""
+        current = self.current_source_json(name)
+        self.withdraw_proposal(name, origin)
+        if value == current:
+            return False
+        self.proposed_changes.append({
+            "field": name, "old": current, "new": value, "origin": str(origin),
+            "by": getattr(by, "username", "") if by is not None else "", "at": as_source_json(timezone.now()),
+        })
+        return True
+
+    def proposal(self, name: str, origin: str) -> dict | None:
+        return next((p for p in self.proposed_changes if (p["field"], p["origin"]) == (name, origin)), None)
+
+    def withdraw_proposal(self, name: str, origin: str) -> None:
+        self.proposed_changes = [p for p in self.proposed_changes if (p["field"], p["origin"]) != (name, origin)]
+
+    def decide(self, name: str, origin: str, *, accept: bool) -> None:
+        """Accept a proposed change (its value is taken) or reject it (the record's value stays). Not
+        saved; topics are set at once.
+
+        Accepting the source's value lets imports follow the source again; accepting an editor's
+        marks the field corrected, as an editor's own edit does. Rejecting the source's value keeps
+        the record's: the field counts as corrected, so that no later import applies what was refused.
+        """
+        proposal = self.proposal(name, origin)
+        if proposal is None:
+            return
+        self.withdraw_proposal(name, origin)
+        if accept:
+            self.set_source_json(name, proposal["new"])
+        if name not in self.SOURCE_FIELDS:
+            return
+        if accept and origin == Origin.SOURCE:
+            if name in self.edited_fields:
+                self.edited_fields.remove(name)
+        elif accept or origin == Origin.SOURCE:
+            self.mark_edited(name)
 
 
 class Imported(models.Model):

@@ -16,11 +16,14 @@ It leaves three gaps, closed here:
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 
 from django.conf import settings
+from django.contrib.admin.models import DELETION, LogEntry
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import Max
 from simple_history.manager import HistoryManager
-from simple_history.models import DeletedObject, HistoricalRecords
+from simple_history.models import HistoricalRecords
 from simple_history.utils import get_m2m_field_name, get_m2m_reverse_field_name
 
 CHUNK = 500  # records per IN (...) list: well inside both databases' limits on query parameters
@@ -108,15 +111,41 @@ def related_pks(version, field) -> list:
 
 def related_objects(history_model, versions: list, field) -> dict[int, list]:
     """Each version's related objects through `field`, in one query per 500 versions (for the history
-    page, where simple-history would run two per version). A deleted one is a `DeletedObject`."""
+    page, where simple-history would run two per version). A deleted one is a `DeletedRecord`."""
     snapshot = getattr(history_model, field.name).model
     target = get_m2m_reverse_field_name(field)
     related = defaultdict(list)
+    deleted = []
     for chunk in _chunks(versions):
         for row in snapshot.objects.filter(history_id__in=[v.pk for v in chunk]).select_related(target):
-            obj = getattr(row, target) or DeletedObject(field.related_model, getattr(row, f"{target}_id"))
+            obj = getattr(row, target) or DeletedRecord(getattr(row, f"{target}_id"))
             related[row.history_id].append(obj)
+            if isinstance(obj, DeletedRecord):
+                deleted.append(obj)
+    names = deleted_names(field.related_model, {obj.pk for obj in deleted})
+    for obj in deleted:
+        obj.name = names.get(obj.pk, "")
     return related
+
+
+@dataclass(eq=False)
+class DeletedRecord:
+    """A related record deleted since (a topic merged into another), known by the name it had."""
+
+    pk: int
+    name: str = ""
+
+    def __str__(self):
+        return f"{self.name} (deleted since)" if self.name else "a topic deleted since"
+
+
+def deleted_names(model, pks: set) -> dict:
+    """The names deleted records had, as the admin's log of deletions kept them."""
+    if not pks:
+        return {}
+    entries = LogEntry.objects.filter(content_type=ContentType.objects.get_for_model(model), action_flag=DELETION,
+                                      object_id__in=[str(pk) for pk in pks])
+    return {int(object_id): name for object_id, name in entries.values_list("object_id", "object_repr")}
 
 
 def keep_imported_state(records: Iterable) -> None:
@@ -142,6 +171,18 @@ def keep_imported_state(records: Iterable) -> None:
         model.history.bulk_history_create(group, update=update, default_change_reason="as imported")
         for record in group:
             del record._history_date, record._history_user
+
+
+def restore_content_only(record) -> None:
+    """Give a record rebuilt from a version everything but its content (`CONTENT_FIELDS`) as the
+    record has it now: a restore brings back the version's content and topics, never its status,
+    schedule, featuring or the desk's bookkeeping, which change only through the workflow."""
+    current = type(record)._default_manager.filter(pk=record.pk).first()
+    if current is None:
+        return
+    for field in record._meta.concrete_fields:
+        if field.name not in record.CONTENT_FIELDS:
+            setattr(record, field.attname, getattr(current, field.attname))
 
 
 def change_reason(text: str) -> str:

@@ -35,7 +35,9 @@ class PressRelease(Editorial, Imported):
     objects = EditorialQuerySet.as_manager()
 
     # Never shown to readers, so never loaded for them (EditorialQuerySet.for_readers).
-    PRIVATE_FIELDS = ("editor_notes", "edited_fields", "upstream_changes", "source_values", "source_data")
+    PRIVATE_FIELDS = ("editor_notes", "edited_fields", "proposed_changes", "source_values", "source_data")
+    SOURCE_FIELDS = PRESS_RELEASE_SOURCE_FIELDS
+    CONTENT_FIELDS = (*PRESS_RELEASE_SOURCE_FIELDS, "slug", "quotes", "coverage")
 
     class Meta:
         ordering = ["-date", "-id"]
