@@ -36,7 +36,7 @@ pytestmark = pytest.mark.django_db
 MAX_PAGES = 1500  # far more than the site below has, so a crawl that loops is stopped, not one that is long
 HIDDEN_STATES = ("draft", "review", "archived", "scheduled", "expired")
 PUBLIC_PARTS = {"article": ("title", "excerpt", "related"), "pressrelease": ("title", "body")}
-PRIVATE_PARTS = ("notes", "secured", "source", "upstream")
+PRIVATE_PARTS = ("notes", "secured", "source", "proposed")
 PAGE_SIZE = 20  # the public lists' page size: enough published items that each has a second page
 
 
@@ -59,13 +59,14 @@ def state_fields(state: str) -> dict:
 
 
 def private_fields(kind: str, state: str, public_field: str) -> dict:
-    """Editors' notes, source data, a pending source value (and for articles the `secured` blob)."""
+    """Editors' notes, source data, a proposed change (and for articles the `secured` blob)."""
     fields = {
         "editor_notes": marker(kind, state, "notes"),
         "source_data": {"title": marker(kind, state, "title"), "tracking": marker(kind, state, "source")},
         "source_values": {"unmodelled": marker(kind, state, "source")},
         "edited_fields": [public_field],
-        "upstream_changes": {public_field: marker(kind, state, "upstream")},
+        "proposed_changes": [{"field": public_field, "old": "", "new": marker(kind, state, "proposed"),
+                              "origin": "source", "by": "", "at": "2026-01-01T00:00:00+00:00"}],
     }
     if kind == "article":
         fields["secured"] = marker(kind, state, "secured")

@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from clippings import cache as public_cache
 from clippings.models import ImportRun, Status, Topic
+from clippings.models.editorial import Origin
 
 from .factories import (
     ArticleFactory,
@@ -54,9 +55,9 @@ class Awaiting:
     why: str
 
 
-def proposals(expected: str) -> Awaiting:
-    return Awaiting("proposals", expected, "issue 13 §1/§3: live content and featuring are a Publisher's, a restore "
-                                           "brings back content only")
+def live_link_gap(expected: str) -> Awaiting:
+    return Awaiting("proposals", expected, "issue 13 §1: an Editor's change of a live article's related link on the "
+                                           "related link's own admin pages goes live at once")
 
 
 # Pages ------------------------------------------------------------------------------------
@@ -75,7 +76,7 @@ PAGES = {
     "clippings_article_simple_history":   (LOGIN, FORBIDDEN, OK, OK, OK),
     # The preview hides itself (404), rather than asking to log in, from all but staff who may view.
     "clippings_article_preview":          (NOT_FOUND, NOT_FOUND, OK, OK, OK),
-    "clippings_article_upstream":         (LOGIN, POST_ONLY, POST_ONLY, POST_ONLY, POST_ONLY),
+    "clippings_article_proposals":        (LOGIN, POST_ONLY, POST_ONLY, POST_ONLY, POST_ONLY),
     "clippings_pressrelease_changelist":  (LOGIN, FORBIDDEN, OK, OK, OK),
     "clippings_pressrelease_add":         (LOGIN, FORBIDDEN, OK, OK, OK),
     "clippings_pressrelease_change":      (LOGIN, FORBIDDEN, OK, OK, OK),
@@ -83,7 +84,7 @@ PAGES = {
     "clippings_pressrelease_history":     (LOGIN, FORBIDDEN, OK, OK, OK),
     "clippings_pressrelease_simple_history": (LOGIN, FORBIDDEN, OK, OK, OK),
     "clippings_pressrelease_preview":     (NOT_FOUND, NOT_FOUND, OK, OK, OK),
-    "clippings_pressrelease_upstream":    (LOGIN, POST_ONLY, POST_ONLY, POST_ONLY, POST_ONLY),
+    "clippings_pressrelease_proposals":   (LOGIN, POST_ONLY, POST_ONLY, POST_ONLY, POST_ONLY),
     "clippings_provider_changelist":      (LOGIN, FORBIDDEN, OK, OK, OK),
     "clippings_provider_add":             (LOGIN, FORBIDDEN, OK, OK, OK),
     "clippings_provider_change":          (LOGIN, FORBIDDEN, OK, OK, OK),
@@ -122,24 +123,24 @@ CHANGES = {
     ("unpublish a published item", BOTH):                (LOGIN, FORBIDDEN, "published", "draft", "draft"),
     ("archive a draft", BOTH):                           (LOGIN, FORBIDDEN, "archived", "archived", "archived"),
     ("archive a published item", BOTH):                  (LOGIN, FORBIDDEN, "published", "archived", "archived"),
-    ("feature a published item", BOTH):                  (LOGIN, FORBIDDEN, proposals("not featured"), "featured",
+    ("feature a published item", BOTH):                  (LOGIN, FORBIDDEN, "not featured", "featured",
                                                           "featured"),
-    ("stop featuring a featured item", BOTH):            (LOGIN, FORBIDDEN, proposals("featured"), "not featured",
+    ("stop featuring a featured item", BOTH):            (LOGIN, FORBIDDEN, "featured", "not featured",
                                                           "not featured"),
     ("delete by action", (*BOTH, "provider", "topic", "importrun")): (LOGIN, FORBIDDEN, "kept", "kept", "deleted"),
     ("delete a draft article's related link by action", ("relatedlink",)): (LOGIN, FORBIDDEN, "deleted", "deleted",
                                                                              "deleted"),
     # Topics, by action.
     ("tag a draft article", ARTICLE):                    (LOGIN, FORBIDDEN, "tagged", "tagged", "tagged"),
-    ("tag a published article", ARTICLE):                (LOGIN, FORBIDDEN, proposals("readers see no tag"),
+    ("tag a published article", ARTICLE):                (LOGIN, FORBIDDEN, "readers see no tag",
                                                           "readers see the tag", "readers see the tag"),
-    ("untag a published article", ARTICLE):              (LOGIN, FORBIDDEN, proposals("readers see the tag"),
+    ("untag a published article", ARTICLE):              (LOGIN, FORBIDDEN, "readers see the tag",
                                                           "readers see no tag", "readers see no tag"),
     ("merge two topics", ("topic",)):                    (LOGIN, FORBIDDEN, "merged", "merged", "merged"),
     # The list's inline edits.
     ("publish an item in review from the list", BOTH):   (LOGIN, FORBIDDEN, "in review", "published", "published"),
     ("unpublish a published item from the list", BOTH):  (LOGIN, FORBIDDEN, "published", "draft", "draft"),
-    ("feature a published item from the list", BOTH):    (LOGIN, FORBIDDEN, proposals("not featured"), "featured",
+    ("feature a published item from the list", BOTH):    (LOGIN, FORBIDDEN, "not featured", "featured",
                                                           "featured"),
     # The change form.
     ("publish an item in review in its form", BOTH):     (LOGIN, FORBIDDEN, "in review", "published", "published"),
@@ -147,14 +148,17 @@ CHANGES = {
                                                           "scheduled"),
     ("schedule a published item's withdrawal", BOTH):    (LOGIN, FORBIDDEN, "not scheduled", "scheduled",
                                                           "scheduled"),
-    ("feature a published item in its form", BOTH):      (LOGIN, FORBIDDEN, proposals("not featured"), "featured",
+    ("feature a published item in its form", BOTH):      (LOGIN, FORBIDDEN, "not featured", "featured",
                                                           "featured"),
     ("correct a draft's title", BOTH):                   (LOGIN, FORBIDDEN, "the new title", "the new title",
                                                           "the new title"),
-    ("correct a published item's title", BOTH):          (LOGIN, FORBIDDEN, proposals("readers see the old title"),
+    ("correct a published item's title", BOTH):          (LOGIN, FORBIDDEN, "readers see the old title",
                                                           "readers see the new title", "readers see the new title"),
+    ("correct a published article's related link on its own page", ("relatedlink",)): (
+        LOGIN, FORBIDDEN, live_link_gap("readers see the old title"), "readers see the new title",
+        "readers see the new title"),
     ("correct a published article's related link inline", ARTICLE): (
-        LOGIN, FORBIDDEN, proposals("readers see the old title"), "readers see the new title",
+        LOGIN, FORBIDDEN, "readers see the old title", "readers see the new title",
         "readers see the new title"),
     ("add an item as published", BOTH):                  (LOGIN, FORBIDDEN, "none published", "published", "published"),
     ("add a topic", ("topic",)):                         (LOGIN, FORBIDDEN, "added", "added", "added"),
@@ -163,23 +167,27 @@ CHANGES = {
     ("delete an unused provider", ("provider",)):        (LOGIN, FORBIDDEN, "kept", "kept", "deleted"),
     ("delete a draft article's related link", ("relatedlink",)): (LOGIN, FORBIDDEN, "deleted", "deleted", "deleted"),
     ("delete a published article's related link", ("relatedlink",)): (
-        LOGIN, FORBIDDEN, proposals("readers see the link"), "readers see no link", "readers see no link"),
+        LOGIN, FORBIDDEN, live_link_gap("readers see the link"), "readers see no link", "readers see no link"),
     ("edit an import run", ("importrun",)):              (LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN),
     # Restoring a version from the history.
     ("restore a draft's earlier title", BOTH):           (LOGIN, FORBIDDEN, "the old title", "the old title",
                                                           "the old title"),
-    ("restore a version from when it was published", BOTH): (LOGIN, FORBIDDEN, "draft", proposals("draft"),
-                                                              proposals("draft")),
-    ("restore a version that was scheduled", BOTH):      (LOGIN, FORBIDDEN, proposals("not scheduled"),
-                                                          proposals("not scheduled"), proposals("not scheduled")),
-    ("restore a published item's earlier title", BOTH):  (LOGIN, FORBIDDEN, proposals("readers see the new title"),
+    ("restore a version from when it was published", BOTH): (LOGIN, FORBIDDEN, "draft", "draft",
+                                                              "draft"),
+    ("restore a version that was scheduled", BOTH):      (LOGIN, FORBIDDEN, "not scheduled",
+                                                          "not scheduled", "not scheduled"),
+    ("restore a published item's earlier title", BOTH):  (LOGIN, FORBIDDEN, "readers see the new title",
                                                           "readers see the old title", "readers see the old title"),
-    # A source's new value for a field an editor corrected.
+    # Proposed changes: a source's new value, or an Editor's edit of a live item.
     ("take the source's title for a draft", BOTH):       (LOGIN, FORBIDDEN, "the source's title", "the source's title",
                                                           "the source's title"),
-    ("take the source's title for a published item", BOTH): (LOGIN, FORBIDDEN, proposals("readers see our title"),
+    ("take the source's title for a published item", BOTH): (LOGIN, FORBIDDEN, "readers see our title",
                                                              "readers see the source's title",
                                                              "readers see the source's title"),
+    ("accept an Editor's proposed title by action", BOTH): (LOGIN, FORBIDDEN, "readers see the old title",
+                                                            "readers see the new title", "readers see the new title"),
+    ("reject an Editor's proposed title by action", BOTH): (LOGIN, FORBIDDEN, "the proposal waits", "rejected",
+                                                            "rejected"),
 }
 
 
@@ -236,7 +244,7 @@ class Forms(HTMLParser):
 
 def post_forms(html: str, url: str) -> list[dict]:
     """The page's forms that POST to the page itself, each as {name: [values]} (not the header's
-    log-out form, nor a form such as the upstream changes' that posts elsewhere)."""
+    log-out form, nor one that posts elsewhere, such as a proposed change's)."""
     parser = Forms()
     parser.feed(html)
     forms = []
@@ -338,6 +346,13 @@ def unused(kind: str):
               "relatedlink": lambda: RelatedLinkFactory(article=make("article")),
               "importrun": import_run}
     return makers[kind]() if kind in makers else make(kind)
+
+
+def proposed(record, title: str, origin: str):
+    """The record with a proposed change of its title, as an import or an Editor leaves one."""
+    record.propose("title", title, origin=origin)
+    record.save()
+    return record
 
 
 def fresh(record):
@@ -482,6 +497,11 @@ def attempt(what: str, kind: str, desk: Desk) -> Attempt:  # noqa: C901 - one br
     if what == "delete an unused provider":
         record = ProviderFactory()
         return Attempt(lambda: kept(record), lambda: desk.submit(admin_url("provider_delete", record.pk)))
+    if what == "correct a published article's related link on its own page":
+        record = RelatedLinkFactory(article=make("article", Status.PUBLISHED), title="Related as approved")
+        return Attempt(lambda: readers_see(record.article, ("the new title", "Related as corrected"),
+                                           ("the old title", "Related as approved")),
+                       lambda: desk.submit(admin_url("relatedlink_change", record.pk), title="Related as corrected"))
     if what == "delete a draft article's related link":
         record = RelatedLinkFactory(article=make("article"))
         return Attempt(lambda: kept(record), lambda: desk.submit(admin_url("relatedlink_delete", record.pk)))
@@ -498,12 +518,20 @@ def attempt(what: str, kind: str, desk: Desk) -> Attempt:  # noqa: C901 - one br
         return restore(what, kind, desk)
     if what.startswith("take the source's title"):
         live = what.endswith("published item")
-        record = make(kind, Status.PUBLISHED if live else Status.DRAFT, title="Our title",
-                      edited_fields=["title"], upstream_changes={"title": "Title from the source"})
-        url = admin_url(f"{kind}_upstream", record.pk)
+        record = proposed(make(kind, Status.PUBLISHED if live else Status.DRAFT, title="Our title",
+                               edited_fields=["title"]), "Title from the source", Origin.SOURCE)
+        url = admin_url(f"{kind}_proposals", record.pk)
         labels = (("the source's title", "Title from the source"), ("our title", "Our title"))
         effect = (lambda: readers_see(record, *labels)) if live else (lambda: title(record, *labels))
-        return Attempt(effect, lambda: desk.post(url, {"upstream_accept": "title"}))
+        return Attempt(effect, lambda: desk.post(url, {"accept": f"title:{Origin.SOURCE}"}))
+    if what in ("accept an Editor's proposed title by action", "reject an Editor's proposed title by action"):
+        record = proposed(make(kind, Status.PUBLISHED, title="Title as approved"), "Title as proposed", Origin.EDITOR)
+        if what.startswith("accept"):
+            return Attempt(lambda: readers_see(record, ("the new title", "Title as proposed"),
+                                               ("the old title", "Title as approved")),
+                           lambda: desk.action(kind, "accept_proposed_changes", [record]))
+        return Attempt(lambda: "the proposal waits" if fresh(record).proposed_changes else "rejected",
+                       lambda: desk.action(kind, "reject_proposed_changes", [record]))
     raise AssertionError(f"no attempt written for {what!r}")
 
 
@@ -662,4 +690,6 @@ ACTIONS_TRIED = {
     "delete a draft article's related link by action": ("delete_selected",),
     "tag a draft article": ("add_topic",), "tag a published article": ("add_topic",),
     "untag a published article": ("remove_topic",), "merge two topics": ("merge",),
+    "accept an Editor's proposed title by action": ("accept_proposed_changes",),
+    "reject an Editor's proposed title by action": ("reject_proposed_changes",),
 }
