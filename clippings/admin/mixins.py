@@ -302,6 +302,12 @@ class EditorialAdmin(DeskAdmin, VersionHistoryAdmin):
         return format_html_join(" · ", "{}", ((part,) for part in parts))
 
 
+def may_change_beside(user, record) -> bool:
+    """Whether the user may change what is shown beside this record (its related links, images):
+    of a live record, that is a Publisher's change."""
+    return record is None or not record.is_live or may_publish(user, type(record))
+
+
 class LiveContentInline(NamedTabularInline):
     """Records shown beside a live one (related links, images) are read-only for Editors: readers see
     them, and no proposal holds them."""
@@ -309,7 +315,7 @@ class LiveContentInline(NamedTabularInline):
     extra = 0
 
     def _may_change(self, request, obj) -> bool:
-        return obj is None or not obj.is_live or may_publish(request.user, self.parent_model)
+        return may_change_beside(request.user, obj)
 
     def has_add_permission(self, request, obj):
         return self._may_change(request, obj) and super().has_add_permission(request, obj)

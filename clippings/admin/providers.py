@@ -3,10 +3,11 @@
 import json
 
 from django.contrib import admin
+from django.core.exceptions import ValidationError
 from django.db.models import Count
 
 from ..models import ImportRun, Provider, RelatedLink
-from .mixins import DeskAdmin
+from .mixins import DeskAdmin, may_change_beside
 
 
 @admin.register(Provider)
@@ -33,6 +34,29 @@ class RelatedLinkAdmin(DeskAdmin):
     autocomplete_fields = ("provider",)
     raw_id_fields = ("article", "target")
     readonly_fields = ("source_entry",)
+
+    # A live article's related links are read-only here too for those who may not publish it.
+    def has_change_permission(self, request, obj=None):
+        return (obj is None or may_change_beside(request.user, obj.article)) and super().has_change_permission(
+            request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return (obj is None or may_change_beside(request.user, obj.article)) and super().has_delete_permission(
+            request, obj)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        user = request.user
+
+        class RelatedLinkForm(form):
+            def clean_article(self):
+                article = self.cleaned_data["article"]
+                if not may_change_beside(user, article):
+                    raise ValidationError("This article is published: only a Publisher can change its related "
+                                          "coverage. Ask a Publisher, or link an article that is not live.")
+                return article
+
+        return RelatedLinkForm
 
     @admin.display(description="source data")
     def source_entry(self, obj):
