@@ -12,6 +12,10 @@ import ftfy
 from django.utils.html import strip_tags
 
 _WHITESPACE = re.compile(r"\s+")
+# Control characters other than whitespace (which is collapsed): invisible, and no part of any text.
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1b\x7f-\x9f]")
+_HOST_LABEL = re.compile(r"(?!-)[a-z0-9-]{1,63}(?<!-)")
+MAX_DOMAIN_LENGTH = 253  # the longest host name DNS allows, and Provider.domain's column
 _ANY_TAG = re.compile(r"<[!/?a-zA-Z][^>]*>")
 _BLOCK_TAGS = re.compile(r"<\s*(br|/p|/div|/li|/h[1-6])\b[^>]*>", re.IGNORECASE)
 _TRACKING_PARAMETER = re.compile(
@@ -69,8 +73,32 @@ def clean_line(value: object) -> str:
         # The common case, and a fast one: nothing to repair, unescape or collapse (printable ASCII
         # has no whitespace but the single spaces checked for), so the slow path would only strip.
         return value.strip()
-    text = repair(html_to_text(str(value)))
+    text = _CONTROL.sub("", repair(html_to_text(str(value))))
     return _WHITESPACE.sub(" ", text).strip()
+
+
+def has_control_characters(text: str) -> bool:
+    return _CONTROL.search(text) is not None
+
+
+def without_markup(text: str) -> str:
+    """Text with anything tag-shaped removed: for names, which never hold markup (an escaped tag,
+    "&lt;b&gt;", is a tag once unescaped by clean_line)."""
+    return _WHITESPACE.sub(" ", _ANY_TAG.sub("", text)).strip() if "<" in text else text
+
+
+def is_host_name(domain: str) -> bool:
+    """Whether `domain` is a host name DNS could hold: dot-separated labels of letters, digits and
+    hyphens (international names by their ASCII form), at most 253 characters."""
+    if not domain or len(domain) > MAX_DOMAIN_LENGTH:
+        return False
+    try:
+        ascii_form = domain.encode("idna").decode("ascii")
+    except UnicodeError:
+        return False
+    labels = ascii_form.split(".")
+    return (len(ascii_form) <= MAX_DOMAIN_LENGTH and len(labels) >= 2
+            and all(_HOST_LABEL.fullmatch(label) for label in labels))
 
 
 def clean_paragraphs(lines: list[str]) -> list[str]:

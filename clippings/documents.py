@@ -9,7 +9,8 @@ import hashlib
 import json
 import re
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal, InvalidOperation
 from functools import cached_property
 from typing import Any
 
@@ -17,10 +18,52 @@ import yaml
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.text import slugify
 
-from .cleaning import InvalidURL, canonical_url, clean_line, clean_paragraphs, domain_of
+from .cleaning import (
+    InvalidURL,
+    canonical_url,
+    clean_line,
+    clean_paragraphs,
+    domain_of,
+    has_control_characters,
+    is_host_name,
+    without_markup,
+)
 
 MAX_DOCUMENT_BYTES = 5 * 1024 * 1024
 MAX_URL_LENGTH = 2000
+# The range of the database's integer columns (IntegerField, PositiveIntegerField: the same on both).
+MIN_INTEGER, MAX_INTEGER = -(2**31), 2**31 - 1
+# What one document may create: past these it is refused, not half imported.
+MAX_TOPICS_PER_DOCUMENT = 100
+MAX_RELATED_PER_DOCUMENT = 100
+MAX_IMAGES_PER_STORY = 50  # the article's own, and each related story's
+
+
+def _shown(value: object, limit: int = 40) -> str:
+    """A value as an error message quotes it: at most `limit` characters."""
+    if isinstance(value, int) and abs(value) >= 10**limit:
+        return f"a number of {len(str(abs(value)))} digits"
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+@dataclass(frozen=True)
+class DateRange:
+    """The dates the newsroom accepts on a story: from `earliest` to `ahead` of today."""
+
+    earliest: datetime
+    ahead: timedelta
+
+    def latest(self) -> datetime:
+        return datetime.now(UTC) + self.ahead
+
+    def describe(self) -> str:
+        return f"dates must be between {self.earliest:%Y-%m-%d} and {self.latest():%Y-%m-%d}"
+
+
+# Nothing the newsroom covers is older than 1900, and a date more than a year ahead is a typo; both
+# ends keep every date far from the ends of Python's calendar, where local time overflows.
+ACCEPTED_DATES = DateRange(earliest=datetime(1900, 1, 1, tzinfo=UTC), ahead=timedelta(days=365))
 
 
 class DocumentError(ValueError):
@@ -50,10 +93,17 @@ class _Loader(yaml.CSafeLoader if hasattr(yaml, "CSafeLoader") else yaml.SafeLoa
         if node is None:
             return None
         try:
-            return _build(self, node, set())
-        except _NotPlain:
-            _check_aliases(node)
-            return self.construct_document(node)
+            try:
+                return _build(self, node, set(), 0)
+            except _NotPlain:
+                _check_nesting(node)
+                _check_aliases(node)
+                try:
+                    return self.construct_document(node)
+                except ValueError:  # as in _build
+                    raise DocumentError("a number is too long to be read (more than 4,300 digits)") from None
+        except _NodeProblem as problem:
+            raise problem.error(node) from None
 
     def resolve(self, kind, value, implicit):
         # The C parser asks this of every node: BaseResolver.resolve without its generality (this
@@ -122,7 +172,44 @@ def _check_aliases(root) -> None:
                             node.start_mark.line + 2)
 
 
-def _build(loader, node, seen: set[int]):
+# Deeper than any clipping, and far from Python's recursion limit (which YAML's parser, at 1,000
+# levels, does not keep us from).
+MAX_NESTING = 100
+
+
+class _NodeProblem(Exception):
+    """What is wrong with one node of the document; `error` names the key it is under."""
+
+    def __init__(self, node, message: str):
+        self.node, self.message = node, message
+
+    def error(self, root) -> DocumentError:
+        where = self.node.start_mark.index
+        keys = [key.value for key, value in (root.value if isinstance(root, yaml.MappingNode) else [])
+                if isinstance(key, yaml.ScalarNode) and value.start_mark.index <= where <= value.end_mark.index]
+        prefix = f"{keys[-1]}: " if keys else ""
+        return DocumentError(prefix + self.message, self.node.start_mark.line + 2)  # +2: see _line_of
+
+
+def _too_deep(node) -> _NodeProblem:
+    return _NodeProblem(node, f"lists or mappings are nested more than {MAX_NESTING} levels deep")
+
+
+def _check_nesting(root) -> None:
+    """A DocumentError when lists or mappings nest more than MAX_NESTING deep (without recursion)."""
+    stack, seen = [(root, 0)], set()
+    while stack:
+        node, depth = stack.pop()
+        if node.__class__ is yaml.ScalarNode or id(node) in seen:
+            continue
+        if depth > MAX_NESTING:
+            raise _too_deep(node)
+        seen.add(id(node))
+        children = node.value if node.__class__ is yaml.SequenceNode else [n for pair in node.value for n in pair]
+        stack.extend((child, depth + 1) for child in children)
+
+
+def _build(loader, node, seen: set[int], depth: int):
     """The value of a plain node tree, as SafeConstructor would build it."""
     cls, tag = node.__class__, node.tag
     if cls is yaml.ScalarNode:
@@ -130,20 +217,26 @@ def _build(loader, node, seen: set[int]):
             return node.value
         if (construct := _SCALAR_CONSTRUCTORS.get(tag)) is None:
             raise _NotPlain
-        return construct(loader, node)
+        try:
+            return construct(loader, node)
+        except ValueError:  # a number of more than 4,300 digits, which Python refuses to read
+            raise _NodeProblem(node, "the number is too long to be read (more than 4,300 digits)") from None
     # A node met twice is an alias: PyYAML shares the object (and detects recursion); let it.
     if id(node) in seen:
         raise _NotPlain
     seen.add(id(node))
+    if depth > MAX_NESTING:
+        raise _too_deep(node)
+    depth += 1
     if cls is yaml.MappingNode and tag == _MAP_TAG:
         mapping = {}
         for key_node, value_node in node.value:
             if key_node.__class__ is not yaml.ScalarNode or key_node.tag not in (_STR_TAG, *_SCALAR_CONSTRUCTORS):
                 raise _NotPlain  # a merge key (<<), or a key PyYAML may refuse as unhashable
-            mapping[_build(loader, key_node, seen)] = _build(loader, value_node, seen)
+            mapping[_build(loader, key_node, seen, depth)] = _build(loader, value_node, seen, depth)
         return mapping
     if cls is yaml.SequenceNode and tag == _SEQ_TAG:
-        return [_build(loader, item, seen) for item in node.value]
+        return [_build(loader, item, seen, depth) for item in node.value]
     raise _NotPlain
 
 
@@ -262,6 +355,8 @@ def decode(data: bytes) -> str:
         )
     if b"\x00" in data[:8192]:
         raise DocumentError("this is a binary file, not a text document")
+    if (nul := data.find(b"\x00")) != -1:
+        raise DocumentError(_NUL_REFUSED, data[:nul].count(b"\n") + 1)
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
@@ -273,10 +368,36 @@ def decode(data: bytes) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
+_NUL_REFUSED = "holds a NUL character (\\0), which cannot be stored: remove it"
+
+
 def parse_text(text: str) -> Clipping | PressReleaseText:
-    if text.lstrip("\ufeff").startswith("---"):
+    text = text.lstrip("\ufeff")
+    if text.startswith("---"):
         return parse_clipping(text)
+    _refuse_misplaced_front_matter(text)
     return parse_press_release(text)
+
+
+# The keys a clipping's front matter opens with, whatever their order: one of them on the first line
+# of a document with no fence is front matter missing its opening ---, not a press release's title.
+_CLIPPING_KEY = re.compile(r"^(title|webUrl|originalUrl|publishedDateTime|provider|secured|excerpt|category)\s*:",
+                           re.IGNORECASE)
+
+
+def _refuse_misplaced_front_matter(text: str) -> None:
+    """A DocumentError for a clipping whose front matter does not start where it must: read as a
+    press release, its YAML (the `secured` blob too) would become a body to publish."""
+    for number, line in enumerate(text.split("\n"), start=1):
+        if not line.strip():
+            continue
+        if line.strip().startswith("---"):
+            where = "on the first line" if number > 1 else "at the start of the line, with no space before it"
+            raise DocumentError(f"the front matter's opening --- must be {where}", number)
+        if _CLIPPING_KEY.match(line.strip()):
+            raise DocumentError("this looks like front matter without its opening line ---: "
+                                "a clipping must start with a line of its own: ---", number)
+        return
 
 
 # Clippings ------------------------------------------------------------------------------------
@@ -357,18 +478,26 @@ class _Fields:
             )
         return cleaned
 
-    def integer(self, key: str) -> int | None:
+    def integer(self, key: str, smallest: int = MIN_INTEGER) -> int | None:
+        """A whole number that fits the database's integer columns (both databases' IntegerField)."""
         value = self.data.get(key)
         if value is None or value == "":
             return None
+        shown = _shown(value)
         if isinstance(value, bool) or not isinstance(value, (int, float, str)):
-            raise self.error(key, f"expected a whole number, got {value!r}")
-        try:
-            number = float(value)
-        except ValueError:
-            raise self.error(key, f"expected a whole number, got {value!r}") from None
-        if not number.is_integer() or abs(number) > 2**31 - 1:
-            raise self.error(key, f"expected a whole number, got {value!r}")
+            raise self.error(key, f"expected a whole number, got {shown}")
+        if isinstance(value, int):
+            number = value
+        else:
+            try:
+                number = Decimal(value.strip() if isinstance(value, str) else value)
+            except (InvalidOperation, ValueError):
+                raise self.error(key, f"expected a whole number, got {shown}") from None
+            if not number.is_finite() or number != number.to_integral_value():
+                raise self.error(key, f"expected a whole number, got {shown}")
+        if not smallest <= number <= MAX_INTEGER:
+            raise self.error(key, f"{shown} is out of range: expected a whole number from {smallest:,} "
+                                  f"to {MAX_INTEGER:,}")
         return int(number)
 
     def boolean(self, key: str) -> bool:
@@ -391,9 +520,21 @@ class _Fields:
             raise self.error(key, f"{value!r} is not a real date ({error})") from None
         if parsed is None:
             raise self.error(key, f"{value!r} is not a date and time like 2023-10-12T11:00:00Z")
-        return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+        parsed = parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+        try:
+            in_utc = parsed.astimezone(UTC)
+        except OverflowError:  # year 1 east of Greenwich, or 9999 west of it
+            in_utc = None
+        written = parsed.date().isoformat()
+        if in_utc is None and parsed.year < 5000 or in_utc is not None and in_utc < ACCEPTED_DATES.earliest:
+            raise self.error(key, f"{written} is before {ACCEPTED_DATES.earliest.year}; {ACCEPTED_DATES.describe()}")
+        if in_utc is None or in_utc > ACCEPTED_DATES.latest():
+            raise self.error(key, f"{written} is more than a year from now; {ACCEPTED_DATES.describe()}")
+        return parsed
 
     def url(self, key: str) -> str:
+        if isinstance(raw := self.data.get(key), str) and has_control_characters(raw):
+            raise self.error(key, "the URL holds a control character (an invisible one): it cannot be a link")
         value = self.text_field(key)
         if value:
             try:
@@ -407,10 +548,10 @@ class _Fields:
 
     def size(self, key: str) -> int | None:
         """An image's width or height in pixels: a whole number, not below zero."""
-        number = self.integer(key)
-        if number is not None and number < 0:
-            raise self.error(key, f"expected a size in pixels, got {number}")
-        return number
+        value = self.data.get(key)
+        if isinstance(value, (int, float)) and not isinstance(value, bool) and value < 0:
+            raise self.error(key, f"expected a size in pixels, got {_shown(value)}")
+        return self.integer(key, smallest=0)
 
     def listing(self, key: str) -> list:
         value = self.data.get(key)
@@ -429,15 +570,29 @@ def _provider(fields: _Fields, fallback_url: str) -> ProviderData:
         raw = {"name": raw}
     raw = raw or {}
     inner = _Fields(raw, fields.text, fields.prefix + "provider.")
-    domain = domain_of(inner.text_field("domain") or fallback_url)
+    # As given, not as text is cleaned: markup or a control character makes it no domain at all.
+    inner.text_field("domain")  # refuses a list or a mapping
+    given = str(raw.get("domain") or "").strip()
+    domain = domain_of(given or fallback_url)
     if not domain:
         raise fields.error("provider", "has no domain, and none can be taken from the URL")
-    return ProviderData(name=inner.text_field("name") or domain, domain=domain)
+    if not is_host_name(domain):
+        problem = f"{_shown(domain)} is not a domain name like example.org"
+        raise inner.error("domain", problem) if given else fields.error("provider", f"the URL's host {problem}")
+    return ProviderData(name=without_markup(inner.text_field("name")) or domain, domain=domain)
+
+
+def _bounded(fields: _Fields, key: str, limit: int, what: str) -> list:
+    """The list under `key`, refused when longer than `limit` (see MAX_TOPICS_PER_DOCUMENT...)."""
+    entries = fields.listing(key)
+    if len(entries) > limit:
+        raise fields.error(key, f"lists {len(entries):,} {what}; a document may list at most {limit:,}")
+    return entries
 
 
 def _images(fields: _Fields) -> list[ImageData]:
     images = []
-    for index, raw in enumerate(fields.listing("images")):
+    for index, raw in enumerate(_bounded(fields, "images", MAX_IMAGES_PER_STORY, "images")):
         if isinstance(raw, str):
             raw = {"url": raw}
         if not isinstance(raw, dict):
@@ -461,7 +616,7 @@ def _primary_url(fields: _Fields) -> tuple[str, str, str]:
 
 def _related(fields: _Fields) -> list[RelatedData]:
     related, seen = [], set()
-    for index, raw in enumerate(fields.listing("related")):
+    for index, raw in enumerate(_bounded(fields, "related", MAX_RELATED_PER_DOCUMENT, "related stories")):
         if not isinstance(raw, dict):
             raise fields.error("related", f"entry {index + 1} is not a story")
         entry = _Fields(raw, fields.text, f"related[{index}].")
@@ -502,7 +657,7 @@ def related_entry(document: dict[str, Any], url: str) -> dict[str, Any] | None:
 
 def _topics(fields: _Fields) -> list[str]:
     topics, seen = [], set()
-    for raw in fields.listing("topics"):
+    for raw in _bounded(fields, "topics", MAX_TOPICS_PER_DOCUMENT, "topics"):
         if isinstance(raw, (dict, list)):
             raise fields.error("topics", f"expected topic names, got {raw!r}")
         name = clean_line(raw)[:100]
@@ -514,9 +669,10 @@ def _topics(fields: _Fields) -> list[str]:
 
 def _as_json(fields: _Fields) -> str:
     """The document as JSON, as it is kept (`source_data`): a value JSON cannot hold (NaN, infinity,
-    binary data, a set) is refused here, naming its key, rather than failing in the database."""
+    binary data, a set), or one with a NUL character (which PostgreSQL cannot store and SQLite
+    would), is refused here, naming its key, rather than failing in the database."""
     try:
-        return json.dumps(fields.data, allow_nan=False)
+        raw_json = json.dumps(fields.data, allow_nan=False)
     except (TypeError, ValueError):
         for key, value in fields.data.items():
             try:
@@ -526,6 +682,19 @@ def _as_json(fields: _Fields) -> str:
                     str(key), "holds a value that cannot be stored (NaN, infinity, binary data or a set)"
                 ) from None
         raise DocumentError("the front matter has a key that cannot be stored (binary data?)") from None
+    if "\\u0000" in raw_json:  # rare: look closer (it may be a backslash followed by "u0000")
+        for key, value in fields.data.items():
+            if _holds_nul(key) or _holds_nul(value):
+                raise fields.error(str(key), _NUL_REFUSED)
+    return raw_json
+
+
+def _holds_nul(value: object) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_holds_nul(k) or _holds_nul(v) for k, v in value.items())
+    return isinstance(value, list) and any(map(_holds_nul, value))
 
 
 def parse_clipping(text: str) -> Clipping:
@@ -570,6 +739,8 @@ def _quote(paragraph: str) -> dict[str, str] | None:
 
 
 def parse_press_release(text: str) -> PressReleaseText:
+    if text.lstrip().startswith("{\\rtf"):
+        raise DocumentError("this is an RTF document, not plain text: save it as plain text (.txt) and import that")
     lines = [line.strip() for line in text.split("\n")]
     lines = [line for line in lines if not _NAVIGATION.match(line)]
     # The footer: a copyright line (its holder may wrap onto the next lines), and the tagline above it.
@@ -593,6 +764,9 @@ def parse_press_release(text: str) -> PressReleaseText:
         match = _DATELINE.match(rest[dateline_at])
         dateline = match["place"].strip(" ,")
         rest = [match["rest"], *rest[dateline_at + 1 :]]
+    if not (dateline or organization):
+        raise DocumentError("not a clipping (no --- front matter), and not a press release either: it has no "
+                            "dateline (a line starting NEW YORK - …) and no copyright line (© 2024 …)")
     if organization and rest and len(rest[-1]) < 160 and not rest[-1].startswith(("“", '"')):
         tagline = rest.pop()
     if not rest:

@@ -372,7 +372,9 @@ class Importer:
                 return
             source, document = items[0]
             kind = ARTICLE if isinstance(document, Clipping) else PRESS_RELEASE
-            self.report.fail(Failure(source.name, f"could not be saved ({type(error).__name__}: {error})"), kind)
+            # What the database said, without Python's name for it (see documents.py: every limit a
+            # document can break is checked there, so this is a refusal no check foresaw).
+            self.report.fail(Failure(source.name, f"could not be saved: the database refused it ({error})"), kind)
 
     def _in_transaction(self, save, items) -> ImportReport:
         # A dry run's transactions are rolled back one by one, not kept open to the end: they hold

@@ -10,6 +10,7 @@ imported. They run only `parse_all` (no database: the connection they inherit is
 they end without closing it), and they go when the import ends.
 """
 
+import logging
 import multiprocessing
 import os
 from collections.abc import Callable
@@ -22,6 +23,7 @@ Parsed = Clipping | PressReleaseText | DocumentError
 # Below this many documents a batch is parsed in the importing process: handing it over would
 # cost more than it saves (and a small import, a test's, needs no processes at all).
 MIN_DOCUMENTS_FOR_WORKERS = 64
+logger = logging.getLogger(__name__)
 
 
 def default_workers() -> int:
@@ -40,8 +42,11 @@ def parse(data: bytes) -> Parsed:
         return read_document(data)
     except DocumentError as error:
         return error
-    except Exception as error:  # noqa: BLE001 - a parser bug fails this document, not the run
-        return DocumentError(f"could not be read ({type(error).__name__}: {error})")
+    except Exception:  # noqa: BLE001 - a parser bug fails this document, not the run
+        # The editor is told what to do; the traceback, which means nothing to them, goes to the log.
+        logger.exception("parsing a document failed")
+        return DocumentError("could not be read because of a fault in the importer, not in the file as far as "
+                             "it can tell: please send the file to whoever maintains the newsroom")
 
 
 def parse_all(documents: list[bytes]) -> list[Parsed]:

@@ -849,7 +849,7 @@ def test_a_document_that_fails_to_save_writes_nothing_of_itself(refusing_databas
     report = import_paths(tmp_path)  # one batch: it fails, then each document is saved on its own
     [failure] = report.failures
     assert failure.source == str(bad)
-    assert failure.message.startswith("could not be saved (")
+    assert failure.message.startswith("could not be saved: the database refused it (")
     assert "refused by the test trigger" in failure.message
     assert not Provider.objects.filter(domain__in=["lonely.example", "other.example"]).exists()
     assert not Topic.objects.filter(name="Lonely").exists()

@@ -8,8 +8,12 @@ days of a month, some perhaps empty; the filtering itself is still Django's (ind
 
 import calendar
 
+from django.contrib.admin.options import IncorrectLookupParameters
+from django.db import models
 from django.utils import timezone
 from django.utils.http import urlencode
+
+from ..documents import ACCEPTED_DATES
 
 
 class DateHierarchyLinks:
@@ -23,8 +27,19 @@ class DateHierarchyLinks:
         params.update({f"{self.field}__{name}": value for name, value in parts.items()})
         return "?" + urlencode(params)
 
+    def check(self) -> None:
+        """Refuse, as Django refuses a bad filter, a year whose end Python cannot reckon (9999 ends
+        in year 10000): the admin's own date filtering would fail on it."""
+        year = self.params.get(f"{self.field}__year")
+        if year and year.isdigit() and not 1 <= int(year) < 9999:
+            raise IncorrectLookupParameters(f"the year {year} is out of range")
+
     def _bound(self, order: str):
-        value = (self.model_admin.model._default_manager.exclude(**{f"{self.field}__isnull": True})
+        # Only the accepted dates: a stray year-1 date would otherwise list two thousand years.
+        bounds = (ACCEPTED_DATES.earliest, ACCEPTED_DATES.latest())
+        if not isinstance(self.model_admin.model._meta.get_field(self.field), models.DateTimeField):
+            bounds = tuple(bound.date() for bound in bounds)
+        value = (self.model_admin.model._default_manager.filter(**{f"{self.field}__range": bounds})
                  .order_by(order + self.field).values_list(self.field, flat=True).first())
         if value is not None and hasattr(value, "tzinfo"):
             value = timezone.localtime(value) if timezone.is_aware(value) else value

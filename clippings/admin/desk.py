@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
+from ..documents import ACCEPTED_DATES
 from ..models import Article, ImportRun, PressRelease, Status
 from .providers import summarise_counts
 
@@ -56,9 +57,10 @@ def scheduled(now: datetime, field: str, statuses: list[str], limit: int = 10) -
 
 
 def latest_coverage(now: datetime) -> datetime:
-    """The chart ends at the newest article's month (coverage is often imported long after)."""
-    latest = (Article.objects.filter(published_at__lte=now).order_by("-published_at")
-              .values_list("published_at", flat=True).first())
+    """The chart ends at the newest article's month (coverage is often imported long after); a date
+    before the accepted ones (written other than by an import) would start it before year 1."""
+    latest = (Article.objects.filter(published_at__gte=ACCEPTED_DATES.earliest, published_at__lte=now)
+              .order_by("-published_at").values_list("published_at", flat=True).first())
     return latest or now
 
 

@@ -31,6 +31,8 @@ class DeskAdmin(admin.ModelAdmin):
     list_per_page = 50
 
     def get_changelist_instance(self, request):
+        if self.date_hierarchy:
+            DateHierarchyLinks(self, request).check()
         changelist = super().get_changelist_instance(request)
         # The paginator may have learnt the exact count, or shown the last page for one past the end.
         changelist.result_count = changelist.paginator.count

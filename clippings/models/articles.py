@@ -1,5 +1,7 @@
 """Clippings: press coverage of the issues the organization campaigns on."""
 
+from datetime import datetime, timedelta
+
 from django.db import models
 from django.db.models import F, Q, Value
 from django.db.models.functions import Coalesce
@@ -22,6 +24,30 @@ ARTICLE_SOURCE_FIELDS = (
 QUALITY_RANK = Coalesce(F("quality"), Value(-(2**31)))
 
 
+class CoverageDateTimeField(models.DateTimeField):
+    """When a story was published: a value within a day of the ends of Python's calendar (year 1,
+    year 9999) is read a day inward, so that showing it in any time zone cannot overflow.
+
+    The import refuses such dates (documents.ACCEPTED_DATES), but a row written another way may
+    hold one, and every page that shows it (the desk, the change form, the public site) must answer."""
+
+    _EARLIEST = datetime.min + timedelta(days=1)
+    _LATEST = datetime.max - timedelta(days=1)
+
+    def deconstruct(self):
+        # To migrations, a DateTimeField: the columns are the same; only reading them differs.
+        name, _, args, kwargs = super().deconstruct()
+        return name, "django.db.models.DateTimeField", args, kwargs
+
+    def from_db_value(self, value, expression, connection):
+        if value is None:
+            return value
+        naive = value.replace(tzinfo=None)
+        if naive < self._EARLIEST or naive > self._LATEST:
+            return min(max(naive, self._EARLIEST), self._LATEST).replace(tzinfo=value.tzinfo)
+        return value
+
+
 class ArticleQuerySet(EditorialQuerySet):
     def for_listing(self):
         """What a list of articles shows, fetched without a query per row."""
@@ -40,7 +66,7 @@ class Article(Editorial, Imported):
     original_url = models.URLField("original URL", max_length=2000, blank=True)
     amp_url = models.URLField("AMP URL", max_length=2000, blank=True)
     cdn_amp_url = models.URLField("CDN AMP URL", max_length=2000, blank=True)
-    published_at = models.DateTimeField("date", null=True, blank=True, help_text="When the provider published it.")
+    published_at = CoverageDateTimeField("date", null=True, blank=True, help_text="When the provider published it.")
     category = models.CharField(max_length=50, blank=True)
     kind = models.CharField("type", max_length=50, blank=True)
     quality = models.IntegerField(null=True, blank=True)
@@ -155,7 +181,7 @@ class RelatedLink(models.Model):
     )
     title = models.CharField(max_length=500)
     excerpt = models.TextField(blank=True)
-    published_at = models.DateTimeField("date", null=True, blank=True)
+    published_at = CoverageDateTimeField("date", null=True, blank=True)
     provider = models.ForeignKey(
         Provider, null=True, blank=True, on_delete=models.PROTECT, related_name="related_links"
     )
