@@ -104,7 +104,6 @@ def killed_run(minutes_ago: int) -> ImportRun:
 def test_the_desk_tells_a_running_import_from_a_killed_one(client, editor):
     running, killed = killed_run(minutes_ago=1), killed_run(minutes_ago=30)
     assert (running.state, killed.state) == ("running", "unfinished")
-    assert list(ImportRun.objects.unfinished()) == [killed]
     listed = desk_imports(client, editor)
     assert listed.count("(running)") == 1 and listed.count("(unfinished)") == 1
     assert "articles: 3 created" in listed  # what the killed run had done by its last heartbeat

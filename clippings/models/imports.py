@@ -12,13 +12,6 @@ from django.db import models
 from django.utils import timezone
 
 
-class ImportRunQuerySet(models.QuerySet):
-    def unfinished(self, now=None):
-        """Runs left open by a process that is gone: no heartbeat for STALE_AFTER."""
-        now = now or timezone.now()
-        return self.filter(status=ImportRun.Status.RUNNING, heartbeat_at__lt=now - ImportRun.STALE_AFTER)
-
-
 class ImportRun(models.Model):
     class Status(models.TextChoices):
         RUNNING = "running", "Running"
@@ -38,8 +31,6 @@ class ImportRun(models.Model):
     counts = models.JSONField(default=dict, help_text="{kind: {created, updated, unchanged, failed}}")
     failures = models.JSONField(default=list, help_text="[{file, line, message}]")
     error = models.TextField(blank=True, help_text="Why the import stopped, when it failed.")
-
-    objects = ImportRunQuerySet.as_manager()
 
     class Meta:
         ordering = ["-started_at"]
