@@ -19,7 +19,7 @@ import re
 import tempfile
 from pathlib import Path
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 
 from clippings.documents import Clipping, DocumentError, PressReleaseText, read_document
 from clippings.importer import ARTICLE, PRESS_RELEASE, UNCHANGED, Importer
@@ -34,7 +34,16 @@ def assert_readable(message: str) -> None:
     assert message and not PYTHON_WORDS.search(message), message
 
 
+# Found by the long run: refused with "published: expected true or false, got None".
+NULL_PUBLISHED = b"---\ntitle: T\nwebUrl: https://news.example/a\npublished:\n---\n"
+
+
+def test_a_published_key_with_no_value_is_not_published():
+    assert read_document(NULL_PUBLISHED).source_published is False
+
+
 @given(documents)
+@example(NULL_PUBLISHED)
 def test_reading_a_document_gives_it_or_says_what_is_wrong(data):
     try:
         document = read_document(data)
