@@ -505,7 +505,9 @@ class _Fields:
         return int(number)
 
     def boolean(self, key: str) -> bool:
-        value = self.data.get(key, False)
+        value = self.data.get(key)
+        if value is None:  # `published:` with nothing after it, or null: not given, as for other keys
+            return False
         if isinstance(value, bool):
             return value
         if isinstance(value, str) and value.strip().lower() in {"true", "yes", "1", "false", "no", "0", ""}:

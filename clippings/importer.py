@@ -20,7 +20,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.db.models import OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.text import slugify
@@ -139,7 +139,7 @@ class ReadBatch:
 
 @dataclass
 class SourceFile:
-    name: str  # as given: what messages name
+    name: str  # as messages name it (see readable_name)
     data: bytes = b""
     hash: str = ""
     error: DocumentError | None = None
@@ -150,8 +150,15 @@ class SourceFile:
         return source_name(self.name)
 
 
+def readable_name(path: str | Path) -> str:
+    """A file's name as text that can be printed and stored: bytes of a name that are not UTF-8
+    (which Python keeps as lone surrogates, refused by PostgreSQL and by a UTF-8 terminal) are
+    shown as \\xff."""
+    return os.fsencode(path).decode("utf-8", "backslashreplace")
+
+
 def source_name(path: str | Path) -> str:
-    return str(path)[-500:]
+    return readable_name(path)[-500:]
 
 
 def iter_document_paths(paths: Iterable[str | Path]) -> Iterator[Path]:
@@ -190,7 +197,11 @@ def _files_below(directory: str) -> Iterator[str]:
 
 
 def read_source(path: Path) -> SourceFile:
-    name = str(path)
+    name = readable_name(path)
+    if name != str(path):
+        return SourceFile(name, error=DocumentError(
+            "the file's name is not UTF-8 text (shown here with \\x and the byte's number): "
+            "rename the file, then import it again"))
     try:
         with open(name, "rb", buffering=0) as file:
             size = os.fstat(file.fileno()).st_size
@@ -228,9 +239,26 @@ class Importer:
         self.later: list = []
         self.writes = 0  # transactions that wrote documents, so far
         self.dry_written = Written()  # what the batches of a dry run, rolled back, would have written
+        self.run: ImportRun | None = None  # its record (none for a dry run)
 
     def import_paths(self, paths: Iterable[str | Path]) -> ImportReport:
-        started = timezone.now()
+        """Import the files named and those below the directories named. The run is recorded when it
+        starts (not for a dry run) and closed when it ends: finished, or failed with why it stopped,
+        should anything go wrong; the exception is raised again."""
+        paths = list(paths)
+        if not self.dry_run:
+            now = timezone.now()
+            self.run = ImportRun.objects.create(started_at=now, heartbeat_at=now,
+                                                paths=[readable_name(path) for path in paths])
+        try:
+            self._import(paths)
+        except BaseException as error:
+            self._close_run(ImportRun.Status.FAILED, _stop_reason(error))
+            raise
+        self._close_run(ImportRun.Status.FINISHED)
+        return self.report
+
+    def _import(self, paths: list[str | Path]) -> None:
         documents = list(iter_document_paths(paths))
         self.names_to_come = {source_name(path) for path in documents}
         # Every file's hash, which the first claim of a record waits for (_claim), taken in a thread
@@ -252,16 +280,35 @@ class Importer:
         self.write_documents([item for item in later if isinstance(item[1], Clipping)],
                              [item for item in later if isinstance(item[1], PressReleaseText)])
         assert not self.later  # no file is to come any more, so none waits again
-        if not self.dry_run:
-            if any(counter[CREATED] or counter[UPDATED] for counter in self.report.counts.values()):
-                content_changed.send(sender=Importer)
-            ImportRun.objects.create(
-                started_at=started, finished_at=timezone.now(), paths=[str(p) for p in paths],
-                counts={kind: dict(counter) for kind, counter in self.report.counts.items()},
-                failures=[{"file": f.source, "line": f.line, "message": f.message}
-                          for f in self.report.failures][:1000],
-            )
-        return self.report
+        if not self.dry_run and any(counter[CREATED] or counter[UPDATED] for counter in self.report.counts.values()):
+            content_changed.send(sender=Importer)
+
+    def _run_values(self) -> dict:
+        """What the run's record says of the documents so far."""
+        return {"counts": {kind: dict(counter) for kind, counter in self.report.counts.items()},
+                "failures": [{"file": f.source, "line": f.line, "message": f.message}
+                             for f in self.report.failures][:1000]}
+
+    def _heartbeat(self) -> None:
+        """Tell the desk this run is alive (and how far it got), at most every HEARTBEAT_EVERY."""
+        now = timezone.now()
+        if self.run is not None and now - self.run.heartbeat_at >= ImportRun.HEARTBEAT_EVERY:
+            self.run.heartbeat_at = now
+            ImportRun.objects.filter(pk=self.run.pk).update(heartbeat_at=now, **self._run_values())
+
+    def _close_run(self, status: str, error: str = "") -> None:
+        if self.run is None:
+            return
+        now = timezone.now()
+        values = {"status": status, "finished_at": now, "heartbeat_at": now, "error": error, **self._run_values()}
+        try:
+            ImportRun.objects.filter(pk=self.run.pk).update(**values)
+        except DatabaseError:
+            if status != ImportRun.Status.FAILED:
+                raise
+            # The database is what failed: the run stays open, and shows as unfinished once stale.
+        for name, value in values.items():
+            setattr(self.run, name, value)
 
     def read_batch(self, paths: list[Path], parser: Parser) -> "ReadBatch":
         """Read a batch of files and start parsing those not imported before (byte for byte)."""
@@ -302,6 +349,7 @@ class Importer:
         self.write_documents(clippings, releases)
         self.names_to_come.difference_update(source.stored_name for source in batch.files)
         self.progress(len(batch.files))
+        self._heartbeat()
 
     def write_documents(self, clippings: list[tuple[SourceFile, Clipping]],
                         releases: list[tuple[SourceFile, PressReleaseText]]) -> None:
@@ -543,6 +591,14 @@ class Importer:
             if claim := self._claim(release, source):
                 return (release if claim is True else LATER), key
         raise DocumentError(f"another document of this import has the title {doc.title!r} and the same path")
+
+
+def _stop_reason(error: BaseException) -> str:
+    """Why an import stopped, as its record says it."""
+    if isinstance(error, KeyboardInterrupt):
+        return "the import was interrupted (Ctrl-C or a stop signal)"
+    reason = "the import stopped on an unexpected error"
+    return f"{reason}: {error}" if str(error) else reason
 
 
 @contextmanager

@@ -1,11 +1,14 @@
 """Shared fixtures: the seeds imported into a real database, and users of each role."""
 
+import os
+from datetime import timedelta
 from io import StringIO
 from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import Group, User
 from django.core.management import call_command
+from hypothesis import settings
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 
@@ -37,3 +40,10 @@ def publisher(db):
 @pytest.fixture
 def superuser(db):
     return _user("root", is_superuser=True)
+
+
+# Hypothesis' profiles (tests/test_properties.py): "ci" keeps each database's run of the property
+# file well under a minute; "long" is the documented long run (docs/adversarial.md).
+settings.register_profile("ci", max_examples=200, deadline=timedelta(seconds=5), print_blob=True)
+settings.register_profile("long", max_examples=10_000, deadline=timedelta(seconds=10), print_blob=True)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))

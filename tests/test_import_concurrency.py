@@ -1,14 +1,19 @@
-"""Two imports at the same time: no duplicates, no errors.
+"""Crash consistency: two imports at the same time make no duplicates and no errors; an import
+killed (SIGKILL) half-way, then run again, leaves the database as one uninterrupted import does.
 
 Real processes against a real database of their own (a subprocess cannot see the test database):
-a migrated SQLite file always, and a scratch PostgreSQL database when the suite runs on PostgreSQL.
+a migrated SQLite file always, and scratch PostgreSQL databases when the suite runs on PostgreSQL.
 """
 
 import json
 import os
+import signal
+import sqlite3
 import subprocess
 import sys
+import time
 import uuid
+from contextlib import contextmanager
 from pathlib import Path
 
 import dj_database_url
@@ -88,21 +93,22 @@ def import_twice_at_once(env, folder, expected):
     assert "created" not in again.stdout and "updated" not in again.stdout
 
 
-def test_two_imports_at_once_on_sqlite(documents, tmp_path):
-    folder, expected = documents
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "newsroom.test_settings",
-           "DATABASE_URL": f"sqlite:///{tmp_path / 'concurrent.sqlite3'}"}
-    import_twice_at_once(env, folder, expected)
+ON_POSTGRESQL = os.environ.get("DATABASE_URL", "").startswith("postgres")
+DATABASES = ["sqlite", pytest.param("postgresql", marks=pytest.mark.skipif(
+    not ON_POSTGRESQL, reason="runs when the suite runs on PostgreSQL (DATABASE_URL=postgres://...)"))]
 
 
-@pytest.mark.skipif(not os.environ.get("DATABASE_URL", "").startswith("postgres"),
-                    reason="runs when the suite runs on PostgreSQL (DATABASE_URL=postgres://...)")
-def test_two_imports_at_once_on_postgresql(documents):
+@contextmanager
+def scratch_database(vendor: str, folder: Path):
+    """The environment of a process using a new, empty database of `vendor`, dropped afterwards."""
+    base = {**os.environ, "DJANGO_SETTINGS_MODULE": "newsroom.test_settings"}
+    if vendor == "sqlite":
+        yield {**base, "DATABASE_URL": f"sqlite:///{folder / f'{uuid.uuid4().hex[:8]}.sqlite3'}"}
+        return
     import psycopg
 
-    folder, expected = documents
     config = dj_database_url.parse(os.environ["DATABASE_URL"])
-    name = f"newsroom_concurrency_{uuid.uuid4().hex[:12]}"
+    name = f"newsroom_crash_{uuid.uuid4().hex[:12]}"
     server = {"host": config["HOST"] or "127.0.0.1", "port": config["PORT"] or 5432, "user": config["USER"],
               "password": config["PASSWORD"] or None, "dbname": "postgres", "autocommit": True}
     with psycopg.connect(**server) as connection:
@@ -110,8 +116,115 @@ def test_two_imports_at_once_on_postgresql(documents):
     try:
         url = (f"postgres://{config['USER']}{':' + config['PASSWORD'] if config['PASSWORD'] else ''}"
                f"@{server['host']}:{server['port']}/{name}")
-        env = {**os.environ, "DJANGO_SETTINGS_MODULE": "newsroom.test_settings", "DATABASE_URL": url}
-        import_twice_at_once(env, folder, expected)
+        yield {**base, "DATABASE_URL": url}
     finally:
         with psycopg.connect(**server) as connection:
             connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def migrate(env):
+    result = subprocess.run([sys.executable, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env,
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.parametrize("vendor", DATABASES)
+def test_two_imports_at_once(documents, tmp_path, vendor):
+    folder, expected = documents
+    with scratch_database(vendor, tmp_path) as env:
+        import_twice_at_once(env, folder, expected)
+
+
+# Killed half-way ----------------------------------------------------------------------------------
+
+# Everything an import writes, without ids or times (which differ from one database to the next).
+STATE_SCRIPT = """
+import json
+from clippings.models import Article, Image, ImportRun, PressRelease, Provider, RelatedLink, Topic
+def iso(moment):
+    return moment.isoformat() if moment else None
+print(json.dumps({
+    "articles": [[a.url, a.slug, a.title, a.excerpt, iso(a.published_at), a.category, a.kind, a.quality, a.heat,
+                  a.web_url, a.original_url, a.amp_url, a.cdn_amp_url, a.provider.domain, a.source_published,
+                  a.secured, a.source_name, a.source_hash, a.source_data, a.status,
+                  sorted(a.topics.values_list("name", flat=True))]
+                 for a in Article.objects.select_related("provider").order_by("url")],
+    "press_releases": [[r.title_key, r.slug, r.title, r.dateline, r.body, r.quotes, r.organization,
+                        r.copyright_year, r.image_caption, r.tagline, r.source_name, r.source_hash, r.source_data,
+                        r.history.count()]
+                       for r in PressRelease.objects.order_by("title_key")],
+    "topics": list(Topic.objects.order_by("slug").values_list("name", "slug")),
+    "providers": list(Provider.objects.order_by("domain").values_list("domain", "name", "slug")),
+    "related_links": sorted(([l.article.url, l.position, l.url, l.web_url, l.title, l.excerpt,
+                             iso(l.published_at), l.kind, l.quality, l.amp_url, l.cdn_amp_url,
+                             l.provider.domain if l.provider else None, l.target.url if l.target else None]
+                             for l in RelatedLink.objects.select_related("article", "provider", "target")),
+                            key=json.dumps),
+    "images": sorted(([i.article.url if i.article else None, i.related_link.url if i.related_link else None,
+                      i.related_link.article.url if i.related_link else None, i.url, i.width, i.height,
+                      i.cached_at_source]
+                      for i in Image.objects.select_related("article", "related_link__article")), key=json.dumps),
+    "runs": [[run.status, run.finished_at is None] for run in ImportRun.objects.order_by("started_at")],
+}))
+"""
+
+
+def database_state(env) -> dict:
+    result = subprocess.run([sys.executable, "manage.py", "shell", "-c", STATE_SCRIPT], cwd=ROOT, env=env,
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def articles_written(env) -> int:
+    """The articles committed so far, asked of the database directly (the import is running)."""
+    url = env["DATABASE_URL"]
+    try:
+        if url.startswith("sqlite"):
+            with sqlite3.connect(f"file:{url.removeprefix('sqlite:///')}?mode=ro", uri=True, timeout=1) as db:
+                return db.execute("SELECT count(*) FROM clippings_article").fetchone()[0]
+        import psycopg
+
+        with psycopg.connect(url.replace("postgres://", "postgresql://", 1)) as db:
+            return db.execute("SELECT count(*) FROM clippings_article").fetchone()[0]
+    except (sqlite3.Error, OSError):
+        return 0  # not written yet, or locked for a moment by the writer
+
+
+@pytest.mark.parametrize("vendor", DATABASES)
+def test_an_import_killed_half_way_then_run_again_ends_as_one_uninterrupted_import(documents, tmp_path, vendor):
+    folder, expected = documents
+    total = len(expected["articles"])
+    with scratch_database(vendor, tmp_path) as whole, scratch_database(vendor, tmp_path) as killed:
+        migrate(whole)
+        once = subprocess.run([sys.executable, "manage.py", "import_clippings", str(folder), "--batch-size", "10"],
+                              cwd=ROOT, env=whole, capture_output=True, text=True, timeout=300)
+        assert once.returncode == 0, once.stderr
+
+        migrate(killed)
+        # In a session of its own, so that its parsing processes are killed with it.
+        run = subprocess.Popen([sys.executable, "manage.py", "import_clippings", str(folder), "--batch-size", "10"],
+                               cwd=ROOT, env=killed, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                               start_new_session=True)
+        try:
+            deadline = time.monotonic() + 120
+            while (written := articles_written(killed)) < 20 and run.poll() is None and time.monotonic() < deadline:
+                time.sleep(0.01)
+        finally:
+            os.killpg(run.pid, signal.SIGKILL)
+            run.wait(timeout=30)
+        assert run.returncode == -signal.SIGKILL
+        assert 0 < written < total  # killed half-way, some batches committed
+        half = database_state(killed)
+        assert half["runs"] == [["running", True]]  # recorded at its start, never closed: shows as unfinished
+        assert 0 < len(half["articles"]) < total
+
+        again = subprocess.run([sys.executable, "manage.py", "import_clippings", str(folder), "--batch-size", "10"],
+                               cwd=ROOT, env=killed, capture_output=True, text=True, timeout=300)
+        assert again.returncode == 0, again.stderr
+        after, uninterrupted = database_state(killed), database_state(whole)
+        assert after.pop("runs") == [["running", True], ["finished", False]]
+        assert uninterrupted.pop("runs") == [["finished", False]]
+        assert len(after["articles"]) == total
+        for table in uninterrupted:
+            assert after[table] == uninterrupted[table], table

@@ -67,14 +67,20 @@ class RelatedLinkAdmin(DeskAdmin):
 
 @admin.register(ImportRun)
 class ImportRunAdmin(DeskAdmin):
-    list_display = ("started_at", "finished_at", "summary", "failed")
-    readonly_fields = ("started_at", "finished_at", "paths", "counts", "failures")
+    list_display = ("started_at", "finished_at", "state", "summary", "failed")
+    list_filter = ("status",)
+    readonly_fields = ("started_at", "finished_at", "state", "heartbeat_at", "paths", "counts", "failures", "error")
+    exclude = ("status",)  # shown as its state, which tells a running import from a killed one
 
     def has_add_permission(self, request):
         return False
 
     def has_change_permission(self, request, obj=None):
         return False
+
+    @admin.display(description="state", ordering="status")
+    def state(self, obj):
+        return obj.state
 
     @admin.display(description="result")
     def summary(self, obj):

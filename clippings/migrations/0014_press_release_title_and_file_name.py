@@ -37,7 +37,7 @@ def key_by_title(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ("clippings", "0012_topic_aliases"),
+        ("clippings", "0013_import_run_recorded_at_start"),
     ]
 
     operations = [

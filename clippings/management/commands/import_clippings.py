@@ -33,12 +33,18 @@ class Command(BaseCommand):
             raise CommandError("--batch-size must be at least 1")
         show_bar = verbosity >= 1 and self.stdout.isatty()
         total = sum(1 for _ in iter_document_paths(paths)) if show_bar else None
-        with tqdm(total=total, unit="doc", disable=not show_bar, file=sys.stderr, leave=False) as bar:
-            importer = Importer(dry_run=dry_run, batch_size=batch_size, publish=publish, progress=bar.update)
-            report = importer.import_paths(paths)
-
-        for failure in report.failures:
-            self.stderr.write(self.style.ERROR(f"error: {failure}"))
+        importer = Importer(dry_run=dry_run, batch_size=batch_size, publish=publish)
+        try:
+            with tqdm(total=total, unit="doc", disable=not show_bar, file=sys.stderr, leave=False) as bar:
+                importer.progress = bar.update
+                importer.import_paths(paths)
+        except Exception as error:
+            # The documents' errors so far are still printed, and the run is recorded as failed.
+            self.print_failures(importer.report)
+            raise CommandError(f"The import stopped: {error}. Its run is recorded as failed; documents "
+                               "written before it stopped are kept, and importing again completes it.") from error
+        report = importer.report
+        self.print_failures(report)
         if verbosity >= 1:
             heading = "Dry run, nothing written. Would have:" if dry_run else "Imported:"
             self.stdout.write(heading)
@@ -52,3 +58,7 @@ class Command(BaseCommand):
             count = len(report.failures)
             raise CommandError(f"{count} document{'s' if count != 1 else ''} failed; nothing of them was written.",
                                returncode=1)
+
+    def print_failures(self, report):
+        for failure in report.failures:
+            self.stderr.write(self.style.ERROR(f"error: {failure}"))
