@@ -426,8 +426,10 @@ def load_front_matter(text: str) -> dict[str, Any]:
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         problem = getattr(error, "problem", None) or str(error)
-        # +2: the opening --- is line 1, and the mark counts from 0.
-        raise DocumentError(f"invalid YAML: {problem}", mark.line + 2 if mark else None) from None
+        # Counted from the mark's offset, not its line: YAML also breaks lines at U+2028, U+2029 and
+        # U+0085, which an editor's file does not. +2: the opening --- is line 1.
+        line = front.count("\n", 0, mark.index) + 2 if mark else None
+        raise DocumentError(f"invalid YAML: {problem}", line) from None
     if not isinstance(data, dict):
         raise DocumentError("the front matter is not a set of `key: value` lines", 2)
     return data

@@ -19,6 +19,7 @@ import re
 import tempfile
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, example, given, settings
 
 from clippings.documents import Clipping, DocumentError, PressReleaseText, read_document
@@ -42,8 +43,19 @@ def test_a_published_key_with_no_value_is_not_published():
     assert read_document(NULL_PUBLISHED).source_published is False
 
 
+# Found by the suite: YAML counts U+2028 as a line break, so the error's line was past the file's last.
+UNCLOSED_QUOTE = '---\ntitle: T\nwebUrl: https://news.example/a\nnote: "open\u2028still open\n---\n'.encode()
+
+
+def test_an_error_is_reported_on_the_line_an_editor_sees():
+    with pytest.raises(DocumentError) as refused:
+        read_document(UNCLOSED_QUOTE)
+    assert refused.value.line == 5  # the closing ---, where the quote is still open
+
+
 @given(documents)
 @example(NULL_PUBLISHED)
+@example(UNCLOSED_QUOTE)
 def test_reading_a_document_gives_it_or_says_what_is_wrong(data):
     try:
         document = read_document(data)
