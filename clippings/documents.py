@@ -708,7 +708,16 @@ def _holds_nul(value: object) -> bool:
 def parse_clipping(text: str) -> Clipping:
     data = load_front_matter(text)
     fields = _Fields(data, text)
-    raw_json = _as_json(fields)
+    return _clipping(fields, _as_json(fields))
+
+
+def clipping_from_source_data(data: dict[str, Any]) -> Clipping:
+    """The clipping a kept source document (`Article.source_data`) was parsed as, rebuilt from it."""
+    return _clipping(_Fields(data, ""), json.dumps(data))
+
+
+def _clipping(fields: _Fields, raw_json: str) -> Clipping:
+    data = fields.data
     url, web_url, original_url = _primary_url(fields)
     secured = data.get("secured")
     title = fields.text_field("title", required=True)[:500]

@@ -34,11 +34,13 @@ from .documents import (
     ImageData,
     PressReleaseText,
     ProviderData,
+    clipping_from_source_data,
     content_hash,
     too_large,
 )
 from .locks import hold_lock
 from .models import Article, Image, ImportRun, PressRelease, Provider, RelatedLink, Topic, TopicSlug
+from .models.articles import RelatedCoverage, coverage_json
 from .models.press_releases import PRESS_RELEASE_SOURCE_FIELDS
 from .models.topics import fold
 from .parsing import MIN_DOCUMENTS_FOR_WORKERS, Parser, default_workers, parse
@@ -448,9 +450,10 @@ class Importer:
         # Locked until the batch commits: an editor's change made meanwhile waits, then applies to
         # what the import wrote, instead of being overwritten with what the import read before it.
         existing = {a.url: a for a in Article.objects.filter(url__in_array=[doc.url for _, doc in items])
-                    .order_by("pk").select_for_update().prefetch_related("topics")}
+                    .order_by("pk").select_for_update().prefetch_related("topics", "related_links")}
         created: list[tuple[Article, Clipping]] = []
         updated: list[tuple[Article, Clipping, bool]] = []
+        follows: list[tuple[Article, Clipping]] = []  # updated articles whose related links follow the source
         changed_ids: set[int] = set()
         for source, doc in items:
             article = existing.get(doc.url)
@@ -467,10 +470,12 @@ class Importer:
                 continue
             if article is None:
                 article = Article(url=doc.url, slug=doc.slug, first_imported_at=now)
-            to_apply = article.take_source_values(doc.source_values(providers[doc.provider.domain].pk))
+            # A live article's related coverage, like its fields, changes only once a Publisher accepts it.
+            to_apply = article.take_source_values({**doc.source_values(providers[doc.provider.domain].pk),
+                                                   RelatedCoverage.name: coverage_json(doc.related)})
             changed = False
             for name, value in to_apply.items():
-                if name != "topics" and getattr(article, _ARTICLE_ATTNAMES[name]) != value:
+                if name in _ARTICLE_ATTNAMES and getattr(article, _ARTICLE_ATTNAMES[name]) != value:
                     setattr(article, _ARTICLE_ATTNAMES[name], value)
                     changed = True
             topics_changed = "topics" in to_apply and (
@@ -488,6 +493,8 @@ class Importer:
             changed = changed or article.source_data != doc.raw
             article.source_data = doc.raw
             updated.append((article, doc, topics_changed))
+            if RelatedCoverage.name in to_apply:
+                follows.append((article, doc))
             if changed or topics_changed:
                 changed_ids.add(article.pk)
         for (article, _), pk in zip(created, bulk.new_ids(Article, len(created)), strict=True):
@@ -510,8 +517,9 @@ class Importer:
             Article.objects.bulk_update([a for a, _, _ in updated], [*_ARTICLE_ATTNAMES.values(), *_PROVENANCE])
         changed_ids |= save_images([(a.pk, doc.images) for a, doc in created],
                                    [(a.pk, doc.images) for a, doc, _ in updated])
-        changed_ids |= save_related_links([(a.pk, doc) for a, doc in created],
-                                          [(a.pk, doc) for a, doc, _ in updated], providers)
+        changed_ids |= save_related_links(
+            [(a.pk, doc) for a, doc in created], [(a.pk, doc) for a, doc in follows], providers,
+            stored=[link for a, _ in follows for link in a.related_links.all()])
         link_related_coverage([article.url for article, _ in created])
         for article, _, _ in updated:
             outcome.add(ARTICLE, UPDATED if article.pk in changed_ids else UNCHANGED)
@@ -784,15 +792,17 @@ def sync_images(owner: str, created: list[tuple[int, list[ImageData]]],
 
 
 def save_related_links(created: list[tuple[int, Clipping]], updated: list[tuple[int, Clipping]],
-                       providers: dict[str, Provider]) -> set[int]:
+                       providers: dict[str, Provider], *, stored: list[RelatedLink] | None = None) -> set[int]:
     """Upsert each article's related coverage by URL, pointing at our own copy of the story if any;
     coverage the source no longer lists is dropped. Takes (article id, clipping) pairs for new and
-    for updated articles; returns the ids of the updated articles whose coverage changed."""
+    for updated articles, and the updated articles' links if loaded already (`stored`); returns the
+    ids of the updated articles whose coverage changed."""
     owned = [*created, *updated]
     urls = {link.url for _, doc in owned for link in doc.related}
     ours = dict(Article.objects.filter(url__in_array=urls).values_list("url", "pk")) if urls else {}
-    existing = {(link.article_id, link.url): link
-                for link in RelatedLink.objects.filter(article__in=[pk for pk, _ in updated])} if updated else {}
+    if stored is None:
+        stored = list(RelatedLink.objects.filter(article__in=[pk for pk, _ in updated])) if updated else []
+    existing = {(link.article_id, link.url): link for link in stored}
     new, new_images, changed, kept = [], [], [], []
     listed = {(pk, data.url) for pk, doc in updated for data in doc.related}
     dropped = [link for key, link in existing.items() if key not in listed]
@@ -827,6 +837,17 @@ def save_related_links(created: list[tuple[int, Clipping]], updated: list[tuple[
     link_articles = {link.pk: link.article_id for link in existing.values()}
     return ({link.article_id for link in [*dropped, *changed]} | {row["article_id"] for row in new}
             | {link_articles[pk] for pk in relinked}) - {pk for pk, _ in created}
+
+
+def follow_source_coverage(articles: list[Article]) -> None:
+    """Write articles' related links from their kept source documents, as an import of a draft
+    writes them (a Publisher accepted the source's related coverage of a live article)."""
+    documents = [(article.pk, clipping_from_source_data(article.source_data)) for article in articles]
+    providers = ensure_providers([story.provider for _, doc in documents for story in doc.related if story.provider],
+                                 ImportReport())
+    save_related_links([], documents, providers)
+    for article in articles:
+        getattr(article, "_prefetched_objects_cache", {}).pop(RelatedCoverage.name, None)
 
 
 def link_related_coverage(new_urls: list[str]) -> None:

@@ -158,6 +158,8 @@ def test_seed_000(imported):
         "category": "news", "kind": "article", "quality": 10, "heat": -1, "web_url": CPO + "/",
         "original_url": CPO + "/", "amp_url": "", "cdn_amp_url": "", "provider": article.provider_id,
         "source_published": False, "topics": ["AI", "Computer Vision"],
+        "related_links": [{"url": link.url, "title": link.title, "date": link.published_at.isoformat()}
+                          for link in article.related_links.all()],
     }
     # Lossless: every key, the secured blob verbatim.
     source = front_matter(SEED["000"])

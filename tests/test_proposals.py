@@ -325,3 +325,135 @@ def test_migration_0011_keeps_pending_upstream_changes_as_proposals_from_the_sou
     assert [(p["field"], p["old"], p["new"], p["origin"]) for p in article.proposed_changes] == [
         ("title", "Ours", "Theirs", "source"), ("topics", ["AI"], ["AI", "Privacy"], "source")]
     assert untouched.proposed_changes == []
+
+
+# An import's new related coverage ---------------------------------------------------------------
+
+OLD_STORY = "Does Facial Recognition and Other Tech Make Schools Safer?"
+NEW_STORY = "Is Facial Recognition and Other Tech Making Schools Safer?"
+NEW_COVERAGE = {OLD_STORY: NEW_STORY}
+WAMC_STORY = "  - title: \"New York state bans facial recognition technology in schools\""
+
+
+def related_titles(article) -> list[str]:
+    return list(article.related_links.values_list("title", flat=True))
+
+
+def test_new_related_coverage_of_a_published_article_waits_for_a_publisher(client, tmp_path, publisher):
+    article = import_seed(tmp_path)
+    article.publish()
+    article = import_seed(tmp_path, NEW_COVERAGE)
+    assert OLD_STORY in related_titles(article) and NEW_STORY not in related_titles(article)
+    page = public_page(client, article)
+    assert OLD_STORY in page and NEW_STORY not in page
+    assert [(p["field"], p["origin"]) for p in article.proposed_changes] == [("related_links", "source")]
+    assert [story["title"] for story in waiting(article)["related_links"]] == [
+        NEW_STORY, "Does Facial Recognition Technology Make Schools Safer? What Educators Need to Know",
+        "New York state bans facial recognition technology in schools"]
+
+    client.force_login(publisher)
+    form = client.get(url("article_change", article.pk)).content.decode()
+    start = form.index('id="proposed-changes"')
+    proposals = form[start:form.index("</form>", start)]
+    assert "Related coverage" in proposals and OLD_STORY in proposals and NEW_STORY in proposals
+    assert "https://www.governing.com/education/" in proposals
+    response = client.post(url("article_proposals", article.pk), {"accept": "related_links:source"}, follow=True)
+    assert "Accepted the proposed change of “related coverage”." in response.content.decode()
+    article.refresh_from_db()
+    assert article.proposed_changes == [] and NEW_STORY in related_titles(article)
+    governing = article.related_links.get(title=NEW_STORY)  # rewritten from the source, as a draft's import would
+    assert (governing.position, governing.quality, governing.provider.domain) == (0, 39, "governing.com")
+    assert "Accepted the proposed related coverage" in client.get(url("article_history", article.pk)).content.decode()
+    client.logout()
+    page = public_page(client, article)  # the page cache was told (content_changed)
+    assert NEW_STORY in page and OLD_STORY not in page
+
+
+def test_accepting_related_coverage_in_bulk_drops_the_stories_the_source_dropped(client, tmp_path, publisher):
+    article = import_seed(tmp_path)
+    article.publish()
+    text = SEED.read_text()
+    article = import_seed(tmp_path, {text[text.index(WAMC_STORY):text.index("secured:")]: ""})
+    assert len(related_titles(article)) == 3 and len(waiting(article)["related_links"]) == 2
+    client.force_login(publisher)
+    response = action(client, "article", "accept_proposed_changes", [article])
+    assert "Accepted the proposed changes of 1 article." in response.content.decode()
+    assert "New York state bans facial recognition technology in schools" not in related_titles(article)
+    assert len(related_titles(article)) == 2
+    client.logout()
+    assert "New York state bans facial" not in public_page(client, article)
+
+
+def test_rejected_related_coverage_stays_out_and_is_not_proposed_again(client, tmp_path, publisher):
+    article = import_seed(tmp_path)
+    article.publish()
+    import_seed(tmp_path, NEW_COVERAGE)
+    client.force_login(publisher)
+    action(client, "article", "reject_proposed_changes", [article])
+    article.refresh_from_db()
+    assert article.proposed_changes == [] and article.edited_fields == ["related_links"]
+    article = import_seed(tmp_path, {**NEW_COVERAGE, "heat: -1": "heat: 3"})  # the same coverage, read again
+    assert article.proposed_changes[0]["field"] == "heat" and "related_links" not in waiting(article)
+    assert OLD_STORY in related_titles(article) and OLD_STORY in public_page(client, article)
+
+
+def test_related_coverage_of_a_draft_follows_the_source_at_once(tmp_path):
+    article = import_seed(tmp_path)
+    article = import_seed(tmp_path, NEW_COVERAGE)
+    assert NEW_STORY in related_titles(article) and article.proposed_changes == []
+
+
+def test_a_pending_related_coverage_proposal_goes_when_the_article_is_a_draft_again(tmp_path):
+    article = import_seed(tmp_path)
+    article.publish()
+    import_seed(tmp_path, NEW_COVERAGE)
+    article.unpublish()
+    article = import_seed(tmp_path, {**NEW_COVERAGE, "heat: -1": "heat: 3"})
+    assert NEW_STORY in related_titles(article) and article.proposed_changes == []
+
+
+def test_unchanged_related_coverage_of_a_published_article_proposes_nothing(tmp_path):
+    article = import_seed(tmp_path)
+    article.publish()
+    article = import_seed(tmp_path, {"heat: -1": "heat: 3"})
+    assert list(waiting(article)) == ["heat"]
+    import_seed(tmp_path, NEW_COVERAGE)
+    article = import_seed(tmp_path, {"heat: -1": "heat: 4"})  # the source's coverage is back to what readers see
+    assert "related_links" not in waiting(article) and OLD_STORY in related_titles(article)
+
+
+def import_published_copies(tmp_path: Path, count: int, replace: dict[str, str]) -> list[str]:
+    """Import `count` copies of the seed (another story each), publish them, import them again with
+    `replace` applied; returns the queries of the second import but those updating the articles
+    themselves, which Django splits into batches the database's limit on parameters allows (SQLite's)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    text = SEED.read_text()
+    directory = tmp_path / str(count)
+    directory.mkdir()
+
+    def write(changes):
+        for number in range(count):
+            copy = text.replace("state-of-new-york-makes", f"state-of-new-york-makes-{count}-{number}")
+            for old, new in changes.items():
+                copy = copy.replace(old, new)
+            (directory / f"{number:03}.txt").write_text(copy)
+
+    write({})
+    Importer(workers=0).import_paths([str(directory)])
+    Article.objects.filter(url__contains=f"state-of-new-york-makes-{count}-").publish()
+    write(replace)
+    with CaptureQueriesContext(connection) as queries:
+        report = Importer(workers=0).import_paths([str(directory)])
+    assert report.counts["articles"]["updated"] == count
+    return [query["sql"] for query in queries.captured_queries
+            if not query["sql"].startswith('UPDATE "clippings_article"')]
+
+
+def test_related_coverage_proposals_of_an_import_cost_no_query_per_article(tmp_path):
+    few, many = (import_published_copies(tmp_path, count, NEW_COVERAGE) for count in (10, 50))
+    assert len(few) == len(many)
+    assert sum('FROM "clippings_relatedlink"' in sql for sql in many) == 1  # loaded once, with the articles
+    assert Article.objects.with_proposed_changes().count() == 60
+    assert not Article.objects.filter(related_links__title=NEW_STORY).exists()

@@ -260,7 +260,7 @@ class EditorialAdmin(DeskAdmin, VersionHistoryAdmin):
                                             args=[obj.pk]))
 
     def _field_label(self, name: str) -> str:
-        return str(self.opts.get_field(name).verbose_name)
+        return self.model.content_label(name)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         obj = self.get_object(request, admin.utils.unquote(object_id))
@@ -350,9 +350,11 @@ def changed_content(stored, obj, form) -> dict:
 
 def shown(obj, name: str, value):
     """A value of a proposal (JSON form) as an editor reads it: names for related records, local times."""
-    field = obj._meta.get_field(name)
     if value in (None, "", []):
         return "—"
+    if beside := obj.CONTENT_BESIDE.get(name):
+        return beside.shown(value)
+    field = obj._meta.get_field(name)
     if field.many_to_many and name != "topics":
         return ", ".join(map(str, field.related_model._default_manager.filter(pk__in=value)))
     if isinstance(value, list):

@@ -9,7 +9,7 @@ from django.utils.text import slugify
 
 from ..documents import related_entry
 from ..paths import public_path
-from .editorial import Editorial, EditorialQuerySet, Imported
+from .editorial import ContentBeside, Editorial, EditorialQuerySet, Imported, as_source_json
 from .history import VersionedRecords, VersionManager
 from .providers import Provider
 from .topics import Topic
@@ -46,6 +46,31 @@ class CoverageDateTimeField(models.DateTimeField):
         if naive < self._EARLIEST or naive > self._LATEST:
             return min(max(naive, self._EARLIEST), self._LATEST).replace(tzinfo=value.tzinfo)
         return value
+
+
+def coverage_json(links) -> list[dict]:
+    """Related coverage (related links, or a source document's related stories) in the JSON form a
+    proposal keeps it in: what readers see of each story, in order."""
+    return [{"url": link.url, "title": link.title[:500], "date": as_source_json(link.published_at)}
+            for link in links]
+
+
+class RelatedCoverage(ContentBeside):
+    """An article's related links: an import's new coverage of a live article waits for a
+    Publisher, who accepts it as a whole; the links are then written from the kept source document."""
+
+    name, verbose_name = "related_links", "related coverage"
+
+    def current_json(self, article) -> list[dict]:
+        return coverage_json(article.related_links.all()) if article.pk else []
+
+    def set_json(self, article, value) -> None:
+        from ..importer import follow_source_coverage  # the importer's own writing of links (it imports models)
+
+        follow_source_coverage([article])
+
+    def shown(self, value) -> str:
+        return "; ".join(f"{story['title']} ({story['url']})" for story in value)
 
 
 class ArticleQuerySet(EditorialQuerySet):
@@ -91,6 +116,7 @@ class Article(Editorial, Imported):
     PRIVATE_FIELDS = ("editor_notes", "edited_fields", "proposed_changes", "source_values", "source_data", "secured")
     SOURCE_FIELDS = ARTICLE_SOURCE_FIELDS
     CONTENT_FIELDS = (*ARTICLE_SOURCE_FIELDS, "url", "slug")
+    CONTENT_BESIDE = {RelatedCoverage.name: RelatedCoverage()}
 
     class Meta:
         ordering = ["-published_at", "-id"]

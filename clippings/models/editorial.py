@@ -152,11 +152,11 @@ class EditorialQuerySet(models.QuerySet):
                 with relations_without_versions(record):  # topics are set now; the versions below hold them
                     for proposal in chosen:
                         record.decide(proposal["field"], proposal["origin"], accept=accept)
-                        field = record._meta.get_field(proposal["field"])
-                        if accept and not field.many_to_many:
-                            fields.add(field.attname)
+                        if accept and (attname := record.content_attname(proposal["field"])):
+                            fields.add(attname)
                 if chosen:
-                    verb, names = "Accepted" if accept else "Rejected", ", ".join(p["field"] for p in chosen)
+                    verb = "Accepted" if accept else "Rejected"
+                    names = ", ".join(record.content_label(p["field"]) for p in chosen)
                     record._change_reason = change_reason(f"{verb} the proposed {names}")
                     record.updated_at = timezone.now()
                     decided.append(record)
@@ -184,11 +184,31 @@ def as_source_json(value: Any) -> Any:
     return value
 
 
+class ContentBeside:
+    """Content readers see beside a record rather than in a field of it (an article's related
+    coverage), which an import writes and a proposal may change: how a proposal reads it (JSON
+    form), writes an accepted value, and shows a value to a Publisher."""
+
+    name: str = ""
+    verbose_name: str = ""
+
+    def current_json(self, record) -> Any:
+        raise NotImplementedError
+
+    def set_json(self, record, value: Any) -> None:
+        raise NotImplementedError
+
+    def shown(self, value: Any) -> str:
+        raise NotImplementedError
+
+
 class Editorial(models.Model):
     """Editorial state, owned by editors; an import never writes it."""
 
     SOURCE_FIELDS: tuple[str, ...] = ()  # what an import writes
     CONTENT_FIELDS: tuple[str, ...] = ()  # what readers see: what a proposal, and a restore, may change
+    # What an import writes beside the fields, by name; a proposal names it as it names a field.
+    CONTENT_BESIDE: dict[str, ContentBeside] = {}
 
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.DRAFT)
     featured = models.BooleanField(default=False)
@@ -294,7 +314,23 @@ class Editorial(models.Model):
                 self.propose(name, kept, origin=Origin.SOURCE)
         return to_apply
 
+    @classmethod
+    def content_label(cls, name: str) -> str:
+        """What editors call a field, or content beside the fields, that a proposal names."""
+        beside = cls.CONTENT_BESIDE.get(name)
+        return beside.verbose_name if beside else str(cls._meta.get_field(name).verbose_name)
+
+    @classmethod
+    def content_attname(cls, name: str) -> str | None:
+        """The column an accepted proposal of `name` writes; None when it writes rows of its own."""
+        if name in cls.CONTENT_BESIDE:
+            return None
+        field = cls._meta.get_field(name)
+        return None if field.many_to_many else field.attname
+
     def current_source_json(self, name: str) -> Any:
+        if beside := self.CONTENT_BESIDE.get(name):
+            return beside.current_json(self)
         field = self._meta.get_field(name)
         if field.many_to_many:
             return self.related_json(name, getattr(self, name).all()) if self.pk else []
@@ -305,6 +341,9 @@ class Editorial(models.Model):
         return sorted(obj.pk for obj in objects)
 
     def set_source_json(self, name: str, value: Any) -> None:
+        if beside := self.CONTENT_BESIDE.get(name):
+            beside.set_json(self, value)
+            return
         field = self._meta.get_field(name)
         if field.many_to_many:
             getattr(self, name).set(field.related_model._default_manager.filter(pk__in=value))
@@ -346,7 +385,7 @@ class Editorial(models.Model):
         self.withdraw_proposal(name, origin)
         if accept:
             self.set_source_json(name, proposal["new"])
-        if name not in self.SOURCE_FIELDS:
+        if name not in self.SOURCE_FIELDS and name not in self.CONTENT_BESIDE:
             return
         if accept and origin == Origin.SOURCE:
             if name in self.edited_fields:
