@@ -183,6 +183,10 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # there ("%21%0D%0A%0D%0A", 15 bytes), the most any document grows. Then a megabyte for the rest.
 NEWSROOM_MAX_DOCUMENT_BYTES = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = NEWSROOM_MAX_DOCUMENT_BYTES * 15 // 2 + 1024 * 1024
+# And as many fields as the change form of the largest clipping the importer accepts sends (its
+# topics, images and related stories at their bounds in clippings/documents.py), with room to spare:
+# tests/test_admin_text.py saves one.
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 5000
 # Django 6's default today: a URL typed without a scheme in a form means https.
 FORMS_URLFIELD_ASSUME_HTTPS = True
 

@@ -12,11 +12,18 @@ from django.core.management import CommandError, call_command
 from django.test import Client
 from django.urls import reverse
 
-from clippings.documents import MAX_DOCUMENT_BYTES, read_document
+from clippings.documents import (
+    MAX_DOCUMENT_BYTES,
+    MAX_IMAGES_PER_STORY,
+    MAX_RELATED_PER_DOCUMENT,
+    MAX_TOPICS_PER_DOCUMENT,
+    read_document,
+)
 from clippings.models import Article, PressRelease
 
 from .factories import ArticleFactory
 from .test_admin import change_data
+from .test_permissions_matrix import post_forms
 
 pytestmark = pytest.mark.django_db
 
@@ -141,3 +148,35 @@ def test_a_document_over_the_limit_is_refused_by_the_importer(tmp_path):
         call_command("import_clippings", str(document), stdout=StringIO(), stderr=err)
     assert f"documents over {MAX_DOCUMENT_BYTES // 1048576} MB are refused" in err.getvalue()
     assert not PressRelease.objects.exists()
+
+
+def largest_clipping() -> bytes:
+    """A clipping with as many topics, images and related stories as the importer accepts."""
+    topics = "".join(f"  - Topic {n}\n" for n in range(MAX_TOPICS_PER_DOCUMENT))
+    images = "".join(f"  - url: https://img.example/{n}.jpg\n    width: 600\n    height: 400\n"
+                     for n in range(MAX_IMAGES_PER_STORY))
+    related = "".join(
+        f"  - title: Story {n}\n    excerpt: Another outlet's story.\n    publishedDateTime: 2023-10-13T10:00:00Z\n"
+        f"    webUrl: https://other{n}.example/story\n    type: article\n    quality: 5\n"
+        f"    provider:\n      name: Outlet {n}\n      domain: other{n}.example\n"
+        for n in range(MAX_RELATED_PER_DOCUMENT))
+    return (f"---\ntitle: The largest clipping\nexcerpt: Its excerpt.\npublishedDateTime: 2023-10-12T11:00:00Z\n"
+            f"webUrl: https://news.example/largest\ntype: article\nquality: 10\npublished: false\n"
+            f"provider:\n  name: News\n  domain: news.example\ntopics:\n{topics}images:\n{images}"
+            f"related:\n{related}---\n").encode()
+
+
+def test_the_largest_clipping_the_importer_accepts_can_be_saved_in_the_admin(client, publisher, tmp_path):
+    (tmp_path / "largest.md").write_bytes(largest_clipping())
+    call_command("import_clippings", str(tmp_path), stdout=StringIO(), stderr=StringIO())
+    article = Article.objects.get()
+    assert (article.related_links.count(), article.images.count()) == (MAX_RELATED_PER_DOCUMENT, MAX_IMAGES_PER_STORY)
+    client.force_login(publisher)
+    url = reverse("admin:clippings_article_change", args=[article.pk])
+    form = next(form for form in post_forms(client.get(url).content.decode(), url) if "title" in form)
+    form["title"] = ["The largest clipping, corrected"]
+    response = post_as_a_browser(client, url, form)
+    assert response.status_code == 302  # not 400: every field of the form fits the request limits
+    article.refresh_from_db()
+    assert article.title == "The largest clipping, corrected"
+    assert article.related_links.count() == MAX_RELATED_PER_DOCUMENT
