@@ -126,8 +126,8 @@ def not_showing(text):
 
 
 def test_an_unpublish_by_another_process_shows_in_every_server_at_once(site):
-    # Regression: with the default cache and two workers, the article stayed on every page 70 times
-    # out of 70 over the next 15 s.
+    # Regression (issue 14, defect 10): with the default cache and two workers, the other processes
+    # kept serving the withdrawn article.
     site.orm("Article.objects.create(title='Withdrawn by the desk', url='https://news.example/desk', "
              "published_at=timezone.now(), status=Status.PUBLISHED, went_live_at=timezone.now(), "
              "provider=Provider.objects.create(name='Gazette', domain='gazette.example', slug='gazette'))")
