@@ -118,7 +118,7 @@ class Query:
         -s, which both databases' stemmers drop; other forms of a word (`privacy -privacies`) are
         not recognised here, and the database finds that nothing matches."""
         def stems(term: Term) -> tuple[str, ...]:
-            return tuple(_singular(word) for word in term.words)
+            return tuple(singular(word) for word in term.words)
 
         return any(
             stems(excluded) == stems(included)[start:start + len(excluded.words)]
@@ -140,7 +140,7 @@ class Query:
         return Query(self.terms, (*self.topic_hints, name))
 
 
-def _singular(word: str) -> str:
+def singular(word: str) -> str:
     """A word without a plural -s, where PostgreSQL's English stemmer and FTS5's Porter stemmer
     both drop it: not after s, u or i (glass, campus, thesis), nor from a short word."""
     return word[:-1] if len(word) > 3 and word.endswith("s") and word[-2] not in "sui" else word

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
 from ..models import Article, PressRelease
-from ..search import STOP_WORDS, _singular, matching_articles
+from ..search import STOP_WORDS, matching_articles, singular
 from .filters import ProposedChangesFilter
 from .mixins import PROVENANCE_FIELDS, EditorialAdmin
 
@@ -42,7 +42,7 @@ _WORD = re.compile(r"[^\W\d_]{4,}")
 
 def word_key(word: str) -> str:
     """A word as the desk compares it: lower case, without a plural -s (as the search index stems it)."""
-    return _singular(word.lower())
+    return singular(word.lower())
 
 
 def words_of(text: str) -> set[str]:

@@ -31,10 +31,15 @@ def fold(names: Iterable[str], *, using: str = "default") -> dict[str, str]:
     return folded
 
 
-class TopicQuerySet(models.QuerySet):
+class NamedQuerySet(models.QuerySet):
+    """Rows with a `name` that is unique whatever its case."""
+
     def named(self, name: str):
-        """The topic of this name, whatever its case (as the database folds it)."""
+        """The row of this name, whatever its case (as the database folds it)."""
         return self.alias(name_folded=Lower("name")).filter(name_folded=Lower(Value(name)))
+
+
+class TopicQuerySet(NamedQuerySet):
 
     def resolve(self, names: Iterable[str]) -> dict[str, "Topic | None"]:
         """What each source name tags, as an import reads it: the topic of that name, or the one it
@@ -103,11 +108,7 @@ class Topic(models.Model):
         return public_path("clippings:topic_detail", slug=self.slug)
 
 
-class TopicAliasQuerySet(models.QuerySet):
-    def named(self, name: str):
-        """The alias of this name, whatever its case (as the database folds it)."""
-        return self.alias(name_folded=Lower("name")).filter(name_folded=Lower(Value(name)))
-
+class TopicAliasQuerySet(NamedQuerySet):
     def ignored(self):
         return self.filter(topic__isnull=True)
 
